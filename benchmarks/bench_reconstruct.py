@@ -60,6 +60,7 @@ def main():
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu'); ap.add_argument('--float64', action='store_true')
     ap.add_argument('--alpha', type=float, default=100.)
     a = ap.parse_args()
+    torch.set_flush_denormal(True)  # as reconstruct() does
     dt, dev = (torch.float64 if a.float64 else torch.float32), torch.device(a.device)
     torch.manual_seed(0)
     model = HomogeneousMLP((1, 28, 28), 10)
