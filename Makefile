@@ -1,0 +1,28 @@
+# recl: `make demo` runs the main job, `make test` runs every check. Both create .venv and install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PROFILE ?= quick
+
+.PHONY: install demo test paper clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/recl demo --out demo_out
+
+test: $(STAMP)
+	$(BIN)/python scripts/run_tests.py
+
+paper: $(STAMP)
+	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE)
+
+clean:
+	rm -rf $(VENV) demo_out runs

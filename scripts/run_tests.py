@@ -1,0 +1,66 @@
+#!/usr/bin/env python
+"""Every check of `make test`, in order, ending with one line `N passed, N failed`.
+
+1. nbdev-clean and nbdev-export must not change any file (notebooks are clean, recl/ is what they export);
+2. nbdev-test: every notebook in nbs/ (cells flagged notest/slow/gpu are skipped);
+3. pytest tests/ (CLI, installs, papermill runs; `slow` tests are skipped).
+"""
+import hashlib, os, re, subprocess, sys, time, xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+passed, failed, failures = 0, 0, []
+
+def sh(*cmd, **kw): return subprocess.run(list(map(str, cmd)), cwd=ROOT, text=True, capture_output=True, **kw)
+
+def snapshot():
+    "Hash of every file git sees (tracked and untracked-not-ignored), with its content."
+    files = sh('git', 'ls-files', '--cached', '--others', '--exclude-standard').stdout.split()
+    h = {}
+    for f in files:
+        p = ROOT/f
+        h[f] = hashlib.sha1(p.read_bytes()).hexdigest() if p.is_file() else None
+    return h
+
+def record(ok, name, detail=''):
+    global passed, failed
+    if ok: passed += 1
+    else: failed += 1; failures.append(f"{name}: {detail}".strip())
+    print(f"{'PASS' if ok else 'FAIL'} {name}" + (f"  ({detail})" if detail and not ok else ''), flush=True)
+
+def sync_check(tool):
+    before = snapshot()
+    r = sh(BIN/tool)
+    after = snapshot()
+    changed = sorted(f for f in set(before) | set(after) if before.get(f) != after.get(f))
+    ok = r.returncode == 0 and not changed
+    record(ok, f"{tool} leaves the tree unchanged", (r.stderr.strip()[-500:] if r.returncode else f"it changed {', '.join(changed[:10])}; run `make test` after committing what {tool} writes"))
+
+t0 = time.time()
+sync_check('nbdev-clean')
+sync_check('nbdev-export')
+
+# nbdev-test, notebook by notebook (in parallel), so the count names what failed
+nbs = sorted(p for p in (ROOT/'nbs').rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in p.relative_to(ROOT/'nbs').parts))
+r = sh(BIN/'nbdev-test', '--n-workers', os.environ.get('NBDEV_WORKERS', '2'))
+print(r.stdout[-3000:], r.stderr[-6000:] if r.returncode else '', sep='\n', flush=True)
+bad = set(re.findall(r'^\s+(\S+\.ipynb)\s*$', r.stdout + r.stderr, re.M))
+for nb in nbs: record(nb.name not in bad and (r.returncode == 0 or bad), f"nbdev-test {nb.relative_to(ROOT)}", 'see the traceback above')
+if r.returncode and not bad: record(False, 'nbdev-test', 'failed without naming a notebook')
+
+# pytest
+xml = ROOT/'.pytest-report.xml'
+r = subprocess.run([BIN/'python', '-m', 'pytest', 'tests', '-q', '-p', 'no:cacheprovider', f'--junitxml={xml}'], cwd=ROOT)
+if xml.exists():
+    for case in ET.parse(xml).getroot().iter('testcase'):
+        name = f"pytest {case.get('classname')}::{case.get('name')}"
+        if case.find('skipped') is not None: continue
+        record(case.find('failure') is None and case.find('error') is None, name, 'see pytest output above')
+    xml.unlink()
+elif r.returncode not in (0, 5): record(False, 'pytest', f'exit code {r.returncode}')
+
+print(f"\n{len(failures)} failure(s):" if failures else '', *failures, sep='\n')
+print(f"(took {time.time() - t0:.0f} s)")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
