@@ -1,0 +1,128 @@
+"""Shared helpers of the paper notebooks: run a grid of configurations through the results store (finished records are
+reused), summarise ACC/BWT over seeds, and write every table as CSV + Markdown and every figure as PNG + PDF.
+
+A dataset that is missing yields a table saying "not run: data not found at <path>" instead of an error; any other
+failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README, non-zero exit)."""
+from __future__ import annotations
+import json, traceback
+from pathlib import Path
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from recl.core import ReclError
+from recl.experiment import RunConfig, run
+from recl.metrics import pm
+from recl.plots import plot_methods, save_figure
+
+OUTPUTS = Path('outputs')
+
+def _patch_attach_store():
+    "Work around `run_seed` passing a RunConfig where `ReCL.attach_store` expects a dict (no-op once fixed upstream)."
+    try: from recl import recl_plugin
+    except ImportError: return
+    f = recl_plugin.ReCL.attach_store
+    if getattr(f, '_paper_patched', False): return
+    def attach_store(self, store, config, seed, _f=f):
+        return _f(self, store, config.to_dict() if hasattr(config, 'to_dict') else config, seed)
+    attach_store._paper_patched = True
+    recl_plugin.ReCL.attach_store = attach_store
+
+def setup(outputs) -> Path:
+    "Create the outputs folder and return it."
+    global OUTPUTS
+    _patch_attach_store()
+    OUTPUTS = Path(outputs); OUTPUTS.mkdir(parents=True, exist_ok=True)
+    return OUTPUTS
+
+def is_missing_data(e:Exception) -> bool:
+    return isinstance(e, ReclError) and ('not found at' in str(e) or 'needs a data root' in str(e))
+
+def cfg(**kw) -> dict:
+    "A RunConfig as a dict, dropping None-valued keys that have defaults."
+    return RunConfig(**kw).to_dict()
+
+def run_grid(configs, seeds, out, extra=None):
+    """Run each configuration (dict of RunConfig fields) for `seeds` in store `out`.
+    Returns (rows, missing): rows = one dict per configuration with its records (or 'error'), missing = message or None.
+    `extra`: per-configuration dict of label columns (same length as configs)."""
+    rows, missing = [], None
+    for i, c in enumerate(configs):
+        label = dict(extra[i]) if extra else {}
+        if missing and c.get('dataset') in missing:   # same dataset: don't try again
+            rows.append(dict(label, config=c, records=[], error=f"not run: {missing[c['dataset']]}")); continue
+        try: recs = run(c, seeds=seeds, out=out)
+        except Exception as e:
+            if is_missing_data(e):
+                missing = dict(missing or {}); missing[c.get('dataset')] = str(e)
+                rows.append(dict(label, config=c, records=[], error=f"not run: {e}"))
+            else:
+                traceback.print_exc()
+                rows.append(dict(label, config=c, records=[], error=f"failed: {type(e).__name__}: {e}"))
+            continue
+        rows.append(dict(label, config=c, records=recs, error=None))
+    return rows, (next(iter(missing.values())) if missing else None)
+
+def summary(rows, cols) -> pd.DataFrame:
+    "One line per configuration: label columns `cols`, 'ACC'/'BWT' as 'mean ± std', numeric means/stds, seeds, seconds."
+    out = []
+    for r in rows:
+        d = {c: r.get(c, r['config'].get(c)) for c in cols}
+        recs = r['records']
+        if not recs:
+            d.update({'ACC': r['error'], 'BWT': '', 'seeds': 0}); out.append(d); continue
+        a = np.array([x['acc'] for x in recs], float); b = np.array([x['bwt'] for x in recs], float)
+        d.update({'ACC': pm(a.mean(), a.std()), 'BWT': pm(b.mean(), b.std()), 'seeds': len(recs),
+                  'ACC mean': a.mean(), 'ACC std': a.std(), 'BWT mean': b.mean(), 'BWT std': b.std()})
+        for k in ('train', 'reconstruct', 'tune', 'total'):
+            d[f'seconds {k}'] = round(float(np.mean([x.get('seconds', {}).get(k, np.nan) or 0 for x in recs])), 2)
+        out.append(d)
+    return pd.DataFrame(out)
+
+def write_table(df:pd.DataFrame, name:str, title:str, note:str='') -> pd.DataFrame:
+    "Write `df` as outputs/name.csv and outputs/name.md (columns ACC/BWT as mean ± std); returns the shown frame."
+    show = df[[c for c in df.columns if not (c.endswith(' mean') or c.endswith(' std'))]] if len(df) else df
+    df.to_csv(OUTPUTS/f'{name}.csv', index=False)
+    md = f"### {title}\n\n" + (f"{note}\n\n" if note else '') + (to_markdown(show) if len(show) else '(empty)') + "\n"
+    (OUTPUTS/f'{name}.md').write_text(md)
+    return show
+
+def to_markdown(df:pd.DataFrame) -> str:
+    "A GitHub Markdown table (no dependency on tabulate)."
+    cell = lambda v: '' if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).replace('|', '/').replace('\n', ' ')
+    lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|'*len(df.columns)]
+    lines += ['| ' + ' | '.join(cell(v) for v in row) + ' |' for row in df.itertuples(index=False)]
+    return '\n'.join(lines)
+
+def write_not_run(name:str, title:str, msg:str) -> pd.DataFrame:
+    "The table of an experiment whose data is missing."
+    df = pd.DataFrame([{'status': msg if msg.startswith('not run') else f'not run: {msg}'}])
+    return write_table(df, name, title)
+
+def bar_figure(df:pd.DataFrame, name:str, title:str, label_cols):
+    "ACC/BWT bars (mean ± std over seeds) of the rows that ran, as outputs/name.png/.pdf."
+    ok = df[df['seeds'] > 0] if len(df) and 'ACC mean' in df else df.iloc[0:0]
+    if not len(ok): return None
+    t = ok.set_index([c for c in label_cols])[['ACC mean', 'ACC std', 'BWT mean', 'BWT std']]
+    fig = plot_methods(t, title=title)
+    save_figure(fig, OUTPUTS/name, formats=('png', 'pdf')); plt.close(fig)
+    return fig
+
+def line_figure(df:pd.DataFrame, x:str, group:str, name:str, title:str, xlabel:str=None):
+    "ACC and BWT (mean ± std) against `x`, one line per `group`, as outputs/name.png/.pdf."
+    ok = df[df['seeds'] > 0] if len(df) and 'ACC mean' in df else df.iloc[0:0]
+    if not len(ok): return None
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for g, d in ok.groupby(group, sort=False):
+        d = d.sort_values(x)
+        for ax, m in zip(axes, ('ACC', 'BWT')):
+            ax.errorbar(d[x], d[f'{m} mean'], yerr=d[f'{m} std'], marker='o', ms=4, capsize=3, label=str(g))
+    for ax, m in zip(axes, ('ACC', 'BWT')):
+        ax.set(xlabel=xlabel or x, ylabel=f'{m} (%)'); ax.grid(alpha=.3)
+    axes[0].legend(fontsize=7); fig.suptitle(title)
+    save_figure(fig, OUTPUTS/name, formats=('png', 'pdf')); plt.close(fig)
+    return fig
+
+def name_of(c:dict) -> str:
+    return RunConfig.from_dict(c).name
