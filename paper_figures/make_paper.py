@@ -7,7 +7,7 @@ Resumable: runs go through a results store (--out) that skips every finished (co
 after an interruption only does what is missing. A failing notebook is reported and the others still run; the exit
 status is non-zero if any notebook failed or any configuration failed."""
 from __future__ import annotations
-import argparse, json, sys, time, traceback
+import argparse, json, os, sys, time, traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +18,7 @@ NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhom
 PROFILES = {
     'smoke': dict(common=dict(seeds=[0], n_per_class=5, epochs=1, hidden=[32, 32], m_per_class=2, recon_epochs=2, n_trials=1),
                   table1_2_main=dict(methods=['finetune', 'er'], datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']]),
-                  sensitivity_m=dict(m_values=[1, 2], strategies=['naive', 'unsupervised', 'supervised'], scenarios=['cil']),
+                  sensitivity_m=dict(m_values=[2], strategies=['naive', 'unsupervised', 'supervised'], scenarios=['cil']),
                   recon_epochs=dict(epoch_values=[1, 2], scenarios=['cil']),
                   online=dict(epoch_values=[1, 2]),
                   nonhomogeneous=dict(models=['alexnet'], model_kws={'alexnet': {'width': 8, 'hidden': 32}}),
@@ -54,7 +54,7 @@ def execute(nb:str, params:dict, executed:Path, timeout=None) -> tuple[str, floa
     t0 = time.time()
     try:
         pm.execute_notebook(str(HERE/f'{nb}.ipynb'), str(executed/f'{nb}.ipynb'), parameters=params, kernel_name='python3',
-                            cwd=str(HERE), progress_bar=False, log_output=False, execution_timeout=timeout)
+                            progress_bar=False, log_output=False, execution_timeout=timeout)
         return nb, time.time() - t0, None
     except Exception as e:
         msg = str(e).strip().splitlines()
@@ -103,6 +103,7 @@ def main(argv=None) -> int:
     ap.add_argument('--readme', default=None, help='README to write (default: README.md next to --outputs)')
     ap.add_argument('--only', nargs='*', default=None, help='run only these notebooks')
     ap.add_argument('--jobs', type=int, default=1, help='notebooks executed at once (runtime always runs last)')
+    ap.add_argument('--readme-only', action='store_true', help='only rewrite the README from the outputs already there')
     a = ap.parse_args(argv)
     out, outputs = Path(a.out).resolve(), Path(a.outputs).resolve()
     executed = Path(a.executed).resolve() if a.executed else outputs.parent/'_executed'
@@ -112,7 +113,14 @@ def main(argv=None) -> int:
     nbs = [n for n in NOTEBOOKS if a.only is None or n in a.only]
     unknown = [n for n in (a.only or []) if n not in NOTEBOOKS]
     if unknown: ap.error(f"unknown notebook(s) {unknown}; choose from {NOTEBOOKS}")
+    # the kernels find common.py through PYTHONPATH (papermill's cwd= is a process-wide chdir, unsafe with --jobs > 1)
+    os.environ['PYTHONPATH'] = os.pathsep.join([str(HERE)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
+    if a.jobs > 1:   # several kernels at once: one thread each, or they oversubscribe the cores
+        for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ.setdefault(k, '1')
     t0 = time.time()
+    if a.readme_only:
+        results = [(n, 0., None if (executed/f'{n}.ipynb').exists() else 'not executed yet') for n in nbs]
+        write_readme(readme, a.profile, outputs, executed, results, data_root, 0., out); return 0
     first = [n for n in nbs if n != 'runtime']
     def go(nb):
         r = execute(nb, params_for(a.profile, nb, out, outputs, data_root), executed)
