@@ -67,6 +67,13 @@ def _failed_rows(outputs:Path) -> list[str]:
             if 'failed:' in line: out.append(f"{md.stem}: {line.strip()[:300]}")
     return out
 
+def _order(p:Path):
+    "Tables in paper order (table1, table2, ..., table16), then figures, then galleries."
+    import re
+    n = re.findall(r'\d+', p.stem)
+    kind = 0 if p.stem.startswith('table') else 1 if p.stem.startswith('fig') else 2
+    return (kind, int(n[0]) if n else 99, p.stem)
+
 def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_root, total_s, store:Path):
     rel = lambda p: Path(p).resolve().relative_to(path.parent.resolve()) if Path(p).resolve().is_relative_to(path.parent.resolve()) else Path(p)
     L = [f"# Paper tables and figures (profile `{profile}`)", "",
@@ -86,10 +93,10 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
     fails = _failed_rows(outputs)
     L += ["", "## Failed configurations", ""] + ([f"- {f}" for f in fails] or ["none"])
     L += ["", "## Tables", ""]
-    for md in sorted(outputs.glob('*.md')):
+    for md in sorted(outputs.glob('*.md'), key=_order):
         L += [md.read_text().replace('### ', '### ', 1), f"CSV: [{md.stem}.csv]({rel(md.with_suffix('.csv'))})", ""]
     L += ["## Figures", ""]
-    for png in sorted(outputs.glob('*.png')):
+    for png in sorted(outputs.glob('*.png'), key=_order):
         L += [f"### {png.stem}", "", f"![{png.stem}]({rel(png)}) ([PDF]({rel(png.with_suffix('.pdf'))}))", ""]
     path.write_text("\n".join(L) + "\n")
 
