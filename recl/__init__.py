@@ -6,6 +6,7 @@ Modules:
 - `recl.data`: Split MNIST / Fashion-MNIST / CIFAR-10 / TinyImageNet as a sequence of tasks, class- or domain-incremental, with a seeded class order, N training samples per class, a validation split and the full test split.
 - `recl.engine`: One training loop with hooks. A continual-learning method is a `Plugin` that overrides a few hooks; plugins compose (EWC + ER, any method + ReCL) without knowing about each other.
 - `recl.experiment`: One function runs a configuration (dataset, scenario, model, method, ReCL strategy, sizes, epochs, hyper-parameters) for a list of seeds and returns/saves one record per seed; finished records are reused.
+- `recl.hpsearch`: Optuna over the Table 4 search space on a validation split held out from the training data; the chosen values are saved next to the results and reused by `recl run --tuned`.
 - `recl.methods.agem`: Chaudhry et al. (2019): keep a few samples per finished task; if the current gradient would increase the average loss on them, project it so that it does not.
 - `recl.methods.base`: The registry of methods (`METHODS`), building and composing plugins from names, a per-task memory buffer, the Finetune baseline, and the hyper-parameter search space of the paper (Table 4) as data.
 - `recl.methods.er`: A small buffer with a random subset of each finished task's training data; every training batch is the current batch plus a batch drawn from the buffer.
