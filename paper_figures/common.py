@@ -18,21 +18,9 @@ from recl.plots import plot_methods, save_figure
 
 OUTPUTS = Path('outputs')
 
-def _patch_attach_store():
-    "Work around `run_seed` passing a RunConfig where `ReCL.attach_store` expects a dict (no-op once fixed upstream)."
-    try: from recl import recl_plugin
-    except ImportError: return
-    f = recl_plugin.ReCL.attach_store
-    if getattr(f, '_paper_patched', False): return
-    def attach_store(self, store, config, seed, _f=f):
-        return _f(self, store, config.to_dict() if hasattr(config, 'to_dict') else config, seed)
-    attach_store._paper_patched = True
-    recl_plugin.ReCL.attach_store = attach_store
-
 def setup(outputs) -> Path:
     "Create the outputs folder and return it."
     global OUTPUTS
-    _patch_attach_store()
     OUTPUTS = Path(outputs); OUTPUTS.mkdir(parents=True, exist_ok=True)
     return OUTPUTS
 
