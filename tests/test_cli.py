@@ -23,6 +23,12 @@ def test_help_reads_well():
     (['--dataset', 'mnist'], 'needs a data root'),
     (['--device', 'tpu'], 'unknown device'),
     (['--set', 'nonsense=1'], "unknown hyper-parameter 'nonsense'"),
+    (['--recl', 'naive', '--set', 'recl.m_per_class=0'], 'm_per_class must be an integer >= 1'),
+    (['--recl', 'naive', '--set', 'recl.epochs=-3'], 'reconstruction epochs must be an integer >= 0'),
+    (['--recl', 'naive', '--set', 'recl.mm=3'], "unknown ReCL setting in ['mm']"),
+    (['--method', 'gpm', '--set', 'threshold=1.5'], 'GPM threshold'),
+    (['--method', 'er', '--set', 'mem_per_class=0'], 'mem'),
+    (['--tuned'], 'run `recl tune`'),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, msg):
     r = recl('run', *TINY, *args, '--out', tmp_path)
