@@ -117,7 +117,8 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Optuna search over the paper's Table 4 ranges for the method's hyper-parameters (learning rate, "
                                    "epochs and the method's own), each trial scored by ACC on a validation split held out from the "
                                    "training data. The best values are saved under --out/tuned/ and used by `recl run --tuned`; "
-                                   "trials are kept in --out/optuna.sqlite3, so an interrupted search resumes.",
+                                   "trials are kept in --out/optuna.sqlite3, so an interrupted search resumes. The method is tuned without "
+                                   "ReCL (--recl is ignored) and the values serve runs with and without it, as in the paper.",
                        epilog='examples:\n  recl tune --method ewc --scenario cil --trials 100\n'
                               '  recl run --method ewc --scenario cil --tuned --seeds 0 1 2\n'
                               '  recl tune --method lwf --params lr lwf.alpha --trials 20',
