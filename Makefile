@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PROFILE ?= quick
+DATA_ROOT ?=
 
 .PHONY: install demo test paper clean
 
@@ -22,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python scripts/run_tests.py
 
 paper: $(STAMP)
-	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE)
+	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT))
 
 clean:
 	rm -rf $(VENV) demo_out runs

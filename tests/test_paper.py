@@ -28,6 +28,7 @@ def test_make_paper_smoke(tmp_path):
     # no CIFAR-10 / TinyImageNet without a data root: a table says so, and the run goes on
     assert 'not run:' in (out/'table1_cil_cifar10_cnn.md').read_text()
     assert 'not run:' in (out/'table7_tinyimagenet_cil.md').read_text()
+    assert 'not run:' in (out/'table11_full_mnist_cil.md').read_text() and 'not run:' in (out/'table14_full_tinyimagenet_dil.md').read_text()
     readme = (tmp_path/'README.md').read_text()
     assert 'profile `smoke`' in readme and 'Table 1 (CIL): Split mnist5k' in readme and 'Missing datasets' in readme
     assert all((tmp_path/'_executed'/f'{n}.ipynb').exists() for n in ('table1_2_main', 'galleries', 'runtime'))
