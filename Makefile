@@ -2,17 +2,18 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# the stamp is named after pyproject.toml's content (nbdev-export rewrites the file, so its date says nothing)
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PROFILE ?= quick
 DATA_ROOT ?=
 
 .PHONY: install demo test paper clean
 
-$(STAMP): pyproject.toml
+$(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	rm -f $(VENV)/.installed*; touch $(STAMP)
 
 install: $(STAMP)
 
