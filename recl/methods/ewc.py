@@ -64,8 +64,9 @@ def _fisher_layers(model, layers, x, y, kind, chunk):
         for i in range(0, len(x), chunk):
             xc = x[i:i+chunk]; seen.clear()
             with torch.enable_grad(): logp = model(xc).log_softmax(-1)
+            # a layer not used in forward, or a Linear applied to sequences: use the generic path
+            if any(m not in seen or (isinstance(m, nn.Linear) and seen[m][0].dim() != 2) for m in layers): return None
             outs = [seen[m][1] for m in layers]
-            if any(isinstance(m, nn.Linear) and seen[m][0].dim() != 2 for m in layers): return None  # e.g. Linear on sequences
             if kind == 'empirical': targets = [(y[i:i+chunk], torch.ones(len(xc), device=xc.device))]
             else:
                 probs = logp.detach().exp()
