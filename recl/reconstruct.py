@@ -8,6 +8,7 @@ Docs: https://recl-dev.github.io/recl/reconstruct.html.md"""
 # %% ../nbs/12_reconstruct.ipynb #04b20b9c
 from __future__ import annotations
 import math, time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 import torch
 from torch import nn
@@ -16,12 +17,14 @@ from .recon_losses import margin_out_grad, kkt_residual, lambda_loss, prior_loss
 from .smooth_relu import smooth_copy, smooth_relu, SmoothReLU
 
 # %% auto #0
-__all__ = ['RECON_SEARCH_SPACE', 'ReconstructionDiverged', 'chain_kkt_residual', 'chain_kkt_grad', 'Reconstruction',
-           'balanced_labels', 'reconstruct']
+__all__ = ['RECON_DEFAULTS', 'RECON_SEARCH_SPACE', 'ReconstructionDiverged', 'chain_kkt_residual', 'chain_kkt_grad',
+           'Reconstruction', 'balanced_labels', 'flush_denormal', 'reconstruct']
 
 # %% ../nbs/12_reconstruct.ipynb #d48c4c1d
 class ReconstructionDiverged(ReclError):
     "The reconstruction loss became NaN or infinite."
+
+RECON_DEFAULTS = dict(epochs=20, lr_x=1.0, lr_lambda=0.01, init_scale=1e-3, lambda_min=0.1, alpha=100., momentum=0.9, step_m=40)
 
 RECON_SEARCH_SPACE = dict(
     epochs=('categorical', [100, 500, 1000]),
@@ -150,6 +153,15 @@ def balanced_labels(classes, m:int) -> torch.Tensor:
     return torch.tensor(classes)[torch.arange(m) * len(classes) // m]
 
 # %% ../nbs/12_reconstruct.ipynb #c6b32edd
+@contextmanager
+def flush_denormal():
+    "Flush subnormal floats to zero inside the block (on CPUs that can), and restore the previous setting after it."
+    was_on = (torch.tensor([1e-30]) * torch.tensor([1e-10])).item() == 0.0
+    supported = torch.set_flush_denormal(True)
+    try: yield
+    finally:
+        if supported and not was_on: torch.set_flush_denormal(False)
+
 def _check_args(epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dtype):
     if not isinstance(epochs, int) or epochs < 0: raise ReclError(f"epochs must be an integer >= 0, got {epochs!r}")
     for n, v in dict(lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, alpha=alpha).items():
@@ -166,12 +178,14 @@ def _infer_in_shape(model, in_shape):
     raise ReclError(f"cannot infer the input shape of {type(model).__name__}; pass in_shape=(C, H, W)")
 
 # %% ../nbs/12_reconstruct.ipynb #9d45c56a
-def reconstruct(model:nn.Module, classes, m:int, epochs:int=1000, lr_x:float=0.01, lr_lambda:float=0.01,
-                init_scale:float=1e-3, lambda_min:float=0.1, alpha:float=100., momentum:float=0.9,
-                device=None, dtype=torch.float32, seed:int=0, in_shape=None, labels=None, x_init=None,
+_D = RECON_DEFAULTS
+def reconstruct(model:nn.Module, classes, m:int, epochs:int=_D['epochs'], lr_x:float=_D['lr_x'], lr_lambda:float=_D['lr_lambda'],
+                init_scale:float=_D['init_scale'], lambda_min:float=_D['lambda_min'], alpha:float=_D['alpha'], momentum:float=_D['momentum'],
+                step_m:int|None=_D['step_m'], device=None, dtype=torch.float32, seed:int=0, in_shape=None, labels=None, x_init=None,
                 keep_diverged:bool=False, fast:bool=True, progress:bool=False) -> Reconstruction:
-    "Reconstruct `m` training candidates labelled evenly over `classes` (ints = output units) from trained `model`."
+    "Reconstruct `m` training candidates labelled evenly over `classes` (ints = output units) from trained `model`; its inputs are never changed."
     _check_args(epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dtype)
+    if step_m is not None and (isinstance(step_m, bool) or not isinstance(step_m, int) or step_m < 1): raise ReclError(f"step_m must be an integer >= 1 or None, got {step_m!r}")
     if not any(True for _ in model.parameters()): raise ReclError(f"{type(model).__name__} has no parameters; nothing to reconstruct from")
     dev = get_device('auto' if device is None else device)
     shape = _infer_in_shape(model, in_shape)
@@ -184,20 +198,20 @@ def reconstruct(model:nn.Module, classes, m:int, epochs:int=1000, lr_x:float=0.0
     if y.min() < 0 or y.max() >= max(n_out, 2): raise ReclError(f"classes/labels must be output units in [0, {max(n_out, 2)-1}], got {sorted(set(y.tolist()))}")
     y = y.to(dev)
     g = torch_generator(seed)
-    x0 = torch.randn(m, *shape, generator=g, dtype=torch.float64) * init_scale if x_init is None else torch.as_tensor(x_init, dtype=torch.float64).reshape(m, *shape)
+    x0 = torch.randn(m, *shape, generator=g, dtype=torch.float64) * init_scale if x_init is None else torch.as_tensor(x_init).detach().to(torch.float64, copy=True).reshape(m, *shape)
     x = x0.to(dev, dtype).requires_grad_(True)
     lam = torch.rand(m, generator=g, dtype=torch.float64).to(dev, dtype).requires_grad_(True)
     layers = _mlp_chain(net, shape) if fast else None
     if layers is not None:
         for p in net.parameters(): p.requires_grad_(False)
-    # sigmoid tails produce subnormal floats, ~100x slower on CPUs: flush them (left on, like the training loop does)
-    torch.set_flush_denormal(True)
-    return _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress)
+    scale = 1. if step_m is None else min(1., m / step_m)
+    # sigmoid tails produce subnormal floats, ~100x slower on CPUs: flush them while reconstructing
+    with flush_denormal():
+        return _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale)
 
-def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress):
-    if layers is None: params = [p for p in net.parameters()]
-    opt_x = torch.optim.SGD([x], lr=lr_x, momentum=momentum)
-    opt_l = torch.optim.SGD([lam], lr=lr_lambda, momentum=momentum)
+def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale):
+    opt_x = torch.optim.SGD([x], lr=lr_x * scale, momentum=momentum)
+    opt_l = torch.optim.SGD([lam], lr=lr_lambda * scale, momentum=momentum)
     hist = dict(total=[], rec=[], **{'lambda': []}, prior=[])
     prev, diverged, t0 = None, False, time.perf_counter()
     it = range(epochs)
@@ -233,4 +247,4 @@ def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min
     return Reconstruction(x.detach().cpu(), y.cpu(), lam.detach().cpu(), hist, done, diverged, time.perf_counter() - t0,
                           'closed-form' if layers is not None else 'autograd',
                           dict(epochs=epochs, lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, lambda_min=lambda_min,
-                               alpha=alpha, momentum=momentum, m=m, seed=seed, dtype=str(dtype).replace('torch.', '')))
+                               alpha=alpha, momentum=momentum, step_m=step_m, m=m, seed=seed, dtype=str(dtype).replace('torch.', '')))

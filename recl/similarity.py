@@ -10,23 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torchmetrics.functional.image import structural_similarity_index_measure as _ssim
-from .core import ReclError
+from .core import ReclError, check_choice
 
 # %% auto #0
-__all__ = ['nearest', 'stretch', 'Similarity', 'similarity', 'save_grid']
+__all__ = ['MATCH_RULES', 'nearest', 'stretch', 'Similarity', 'similarity', 'save_grid']
 
 # %% ../nbs/13_similarity.ipynb #a3bde36a
+MATCH_RULES = ('ncc', 'l2')
+
 def _as_images(t, name):
     t = torch.as_tensor(t).detach().float().cpu()
     if t.ndim == 3: t = t[:, None]
     if t.ndim != 4: raise ReclError(f"{name} must be images (n, C, H, W) or (n, H, W), got shape {tuple(t.shape)}")
     return t
 
-def nearest(real:torch.Tensor, recon:torch.Tensor) -> torch.Tensor:
-    "Index of the nearest reconstruction (L2 on data standardised by the real samples' statistics) for each real sample."
+def _own_standardised(f:torch.Tensor) -> torch.Tensor:
+    "Each row minus its own mean, divided by its own std (a constant row becomes 0)."
+    f = f - f.mean(1, keepdim=True)
+    return f / f.std(1, keepdim=True).clamp_min(1e-12)
+
+def nearest(real:torch.Tensor, recon:torch.Tensor, rule:str='ncc') -> torch.Tensor:
+    "Index of the nearest reconstruction for each real sample: `'ncc'` (each image standardised by its own statistics) or `'l2'` (by the real samples' statistics)."
+    check_choice('matching rule', rule, MATCH_RULES)
     r, c = real.flatten(1).double(), recon.flatten(1).double()
     if r.shape[1] != c.shape[1]: raise ReclError(f"real samples have {r.shape[1]} features, reconstructions {c.shape[1]}")
     if len(c) == 0: raise ReclError("no reconstructions to compare with")
+    if rule == 'ncc': return torch.cdist(_own_standardised(r), _own_standardised(c)).argmin(1)
     mu, sd = r.mean(0), (r - r.mean(0)).std().clamp_min(1e-12)
     return torch.cdist((r - mu) / sd, (c - mu) / sd).argmin(1)
 
@@ -48,11 +57,11 @@ class Similarity:
     def frac_good(self) -> float: return (self.ssim >= self.threshold).float().mean().item()
     def __repr__(self): return f"Similarity(n={len(self.ssim)}, mean SSIM={self.mean:.3f}, frac >= {self.threshold}: {self.frac_good:.3f})"
 
-def similarity(real, recon, mean=0., threshold:float=0.4, kernel_size:int=3) -> Similarity:
-    "Appendix D.5: nearest reconstruction per real sample, then SSIM of the pair after adding `mean` back and stretching."
+def similarity(real, recon, mean=0., threshold:float=0.4, kernel_size:int=3, rule:str='ncc') -> Similarity:
+    "Appendix D.5: nearest reconstruction per real sample (`rule`, see `nearest`), then SSIM of the pair after adding `mean` back and stretching."
     real, recon = _as_images(real, 'real'), _as_images(recon, 'recon')
     if real.shape[1:] != recon.shape[1:]: raise ReclError(f"real images {tuple(real.shape[1:])} and reconstructions {tuple(recon.shape[1:])} differ in shape")
-    idx = nearest(real, recon)
+    idx = nearest(real, recon, rule)
     mean = torch.as_tensor(mean, dtype=torch.float32)
     a, b = stretch(real + mean), stretch(recon[idx] + mean)
     s = _ssim(b, a, data_range=1.0, kernel_size=kernel_size, gaussian_kernel=False, reduction='none')
