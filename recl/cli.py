@@ -27,9 +27,11 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
 
 def _value(s:str):
-    "Parse a --set value: JSON if it parses (numbers, true, null, lists), else the string."
+    "Parse a --set value: JSON if it parses (numbers, true, null, lists), else a float if it is one (nan, inf), else the string."
     try: return json.loads(s)
-    except json.JSONDecodeError: return s
+    except json.JSONDecodeError: pass
+    try: return float(s)
+    except ValueError: return s
 
 def _load_config_file(path) -> dict:
     p = Path(path)
@@ -42,21 +44,18 @@ def _load_config_file(path) -> dict:
     except Exception as e: raise ReclError(f"cannot read config file {p}: {e}") from None
 
 # %% ../nbs/40_cli.ipynb #92847afe
+from .core import check_choice
+from .methods import PRESETS
+
 _FLAGS = ('dataset', 'scenario', 'model', 'method', 'recl', 'n_per_class', 'epochs', 'data_root', 'lr', 'batch_size', 'iterations', 'optimizer')
 
-def _presets() -> dict:
-    try:
-        from recl.methods import PRESETS
-        return PRESETS
-    except ImportError: return {}
 
 def config_from_args(a) -> RunConfig:
     "The `RunConfig` described by parsed arguments `a`."
     d = {}
     if a.preset:
-        presets = _presets()
-        if a.preset not in presets: raise ReclError(f"unknown preset {a.preset!r}; choose one of: {', '.join(presets) or '(none installed)'}")
-        d.update(presets[a.preset])
+        check_choice('preset', a.preset, PRESETS)
+        d.update(PRESETS[a.preset])
     if a.config: d.update(_load_config_file(a.config))
     cfg = RunConfig.from_dict(d)
     for k in _FLAGS:
@@ -143,8 +142,7 @@ def _print_record(rec, cfg):
     R = np.array([[np.nan if v is None else v for v in row] for row in rec['acc_matrix']])
     print(f"\n{cfg.name} | {cfg.dataset} {cfg.scenario.upper()} {cfg.model} | seed {rec['seed']}" + (" (reused)" if rec.get('reused') else ''))
     print(accuracy_table(R).to_string())
-    s = rec['seconds']
-    print(f"ACC {rec['acc']:.2f}  BWT {rec['bwt']:.2f}  |  seconds: train {s['train']:.1f}, reconstruct {s['reconstruct']:.1f}, tune {s['tune']:.1f}, total {s['total']:.1f}")
+    print(f"ACC {rec['acc']:.2f}  BWT {rec['bwt']:.2f}  |  seconds: " + ', '.join(f"{k} {v:.1f}" for k, v in rec['seconds'].items()))
 
 def cmd_run(a):
     cfg = config_from_args(a)
@@ -154,7 +152,7 @@ def cmd_run(a):
         cfg = apply_tuned(cfg, store.root).validate()
         if not a.json: print(f"tuned hyper-parameters: lr={cfg.lr}, epochs={cfg.epochs}" + ''.join(f", {k}={v}" for k, v in cfg.hparams.items()))
     def on_record(rec):
-        if a.json: print(json.dumps({k: rec[k] for k in ('seed', 'acc_matrix', 'acc', 'bwt', 'forgetting', 'seconds', 'config', 'name')} | {'reused': bool(rec.get('reused'))}), flush=True)
+        if a.json: print(json.dumps({k: rec[k] for k in ('seed', 'acc_matrix', 'acc', 'bwt', 'forgetting', 'seconds', 'config', 'name', 'provenance')} | {'reused': bool(rec.get('reused'))}), flush=True)
         else: _print_record(rec, cfg)
     recs = run(cfg, a.seeds, out=store.root, device=a.device, progress=not a.json, on_record=on_record)
     if not a.json and len(recs) > 1:
@@ -186,11 +184,7 @@ def cmd_table(a):
 # %% ../nbs/40_cli.ipynb #b152085c
 def demo_configs() -> list[RunConfig]:
     "The demo's configurations: Finetune (and, when available, +ReCL and the noise control) in CIL and DIL."
-    try:
-        import recl.recl_plugin
-        stratgs = ['none', 'naive', 'noise']
-    except ImportError: stratgs = ['none']
-    return [RunConfig(scenario=sc, recl=r) for sc in SCENARIOS for r in stratgs]
+    return [RunConfig(scenario=sc, recl=r) for sc in SCENARIOS for r in ('none', 'naive', 'noise')]
 
 def reconstruction_grid(path, device='auto', seed:int=0) -> Path:
     "Train the demo MLP on the first CIL task, reconstruct with ReCL's defaults, save real | nearest reconstruction with SSIM."
@@ -203,9 +197,9 @@ def reconstruction_grid(path, device='auto', seed:int=0) -> Path:
     from recl.similarity import similarity, save_grid
     stream = make_stream('mnist5k', 'cil', n_tasks=1, n_per_class=100, seed=seed); seed_everything(seed)
     learner = Learner(build_model('mlp', stream.in_shape, 2), stream, device=device, seed=seed); learner.fit()
-    d = ReCL()
-    rec = reconstruct(learner.model, stream[0].labels, d.m_per_class * 2, epochs=d.epochs, device=learner.device, in_shape=stream.in_shape, **d.hp)
-    ctrl = reconstruct(learner.model, stream[0].labels, d.m_per_class * 2, epochs=0, device=learner.device, in_shape=stream.in_shape, **d.hp)
+    m = ReCL().m_per_class * 2   # reconstruct() uses RECON_DEFAULTS, the settings ReCL's naive strategy uses
+    rec = reconstruct(learner.model, stream[0].labels, m, device=learner.device, in_shape=stream.in_shape)
+    ctrl = reconstruct(learner.model, stream[0].labels, m, epochs=0, device=learner.device, in_shape=stream.in_shape)
     x = stream[0].x_train[:40]
     sim, sim0 = similarity(x, rec.x.detach().float().cpu(), mean=stream.mean), similarity(x, ctrl.x.detach().float().cpu(), mean=stream.mean)
     save_grid(x, rec.x.detach().float().cpu(), sim, path, mean=stream.mean, n=20,

@@ -34,6 +34,12 @@ class Plugin:
     def after_backward(self, learner): pass
     def step(self, learner): return False
     def after_task(self, learner, task): pass
+    def time_spent(self) -> dict:
+        "Seconds this plugin spent in its hooks on work other than training, by phase (e.g. `{'reconstruct': 2.5}`)."
+        return {}
+    def summary(self) -> dict:
+        "What a run's record keeps about this plugin (nothing by default)."
+        return {}
     def __repr__(self): return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items() if not k.startswith('_'))})"
 
 # %% ../nbs/04_engine.ipynb #3b4f72db
@@ -62,7 +68,7 @@ class Learner:
         self.model, self.stream, self.plugins = model.to(self.device), stream, list(plugins)
         self.lr, self.epochs, self.batch_size, self.iterations = lr, epochs, batch_size, iterations
         self.optimizer_name, self.momentum, self.seed, self.progress = optimizer, momentum, seed, progress
-        self.seconds = dict(train=0.0, reconstruct=0.0, tune=0.0)
+        self.seconds = dict(train=0.0)
         self.task_index = -1
 
     def make_optimizer(self):
@@ -142,15 +148,24 @@ def fit(self:Learner, on_task_end=None) -> Result:
         if flush: torch.set_flush_denormal(False)
 
 @patch
+def plugin_seconds(self:Learner) -> dict:
+    "Each phase's seconds (`Plugin.time_spent`) summed over the plugins; the rest of a task's time is `train`."
+    out = {}
+    for p in self.plugins:
+        for k, v in p.time_spent().items(): out[k] = out.get(k, 0.0) + v
+    return out
+
+@patch
 def _fit(self:Learner, on_task_end=None) -> Result:
     T = len(self.stream)
     R = np.full((T, T), np.nan)
     for task in tqdm(self.stream, desc='tasks', disable=not self.progress):
-        t0 = time.perf_counter(); before = self.seconds['reconstruct'] + self.seconds['tune']
+        t0 = time.perf_counter(); before = sum(self.plugin_seconds().values())
         self.train_task(task)
-        self.seconds['train'] += time.perf_counter() - t0 - (self.seconds['reconstruct'] + self.seconds['tune'] - before)
+        self.seconds['train'] += time.perf_counter() - t0 - (sum(self.plugin_seconds().values()) - before)
         for j in range(task.index + 1):
             R[task.index, j] = evaluate(self.model, self.stream[j].x_test, self.stream[j].y_test, device=self.device)
         if on_task_end: on_task_end(self, task, R)
-    self.seconds['total'] = sum(self.seconds[k] for k in ('train', 'reconstruct', 'tune'))
+    self.seconds.update(self.plugin_seconds())
+    self.seconds['total'] = sum(v for k, v in self.seconds.items() if k != 'total')
     return Result(R, dict(self.seconds))

@@ -7,7 +7,7 @@ Docs: https://recl-dev.github.io/recl/experiment.html.md"""
 
 # %% ../nbs/33_experiment.ipynb #5f932b18
 from __future__ import annotations
-import dataclasses, inspect, json, time, functools
+import dataclasses, json, math, typing, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -17,7 +17,9 @@ from .data import make_stream, DATASETS, SCENARIOS
 from .models import build_model, MODELS
 from .engine import Learner
 from .metrics import acc, bwt, forgetting
-from .store import ResultsStore
+from .store import ResultsStore, config_key, provenance
+from .methods.base import METHODS, parse_methods, build_method, method_defaults, _conforms, _type_name
+from .recl_plugin import build_recl
 
 # %% auto #0
 __all__ = ['RECL_STRATEGIES', 'RunConfig', 'method_names', 'build_plugins', 'run_seed', 'run']
@@ -43,25 +45,31 @@ class RunConfig:
     batch_size: int = 64
     optimizer: str = 'sgd'
     momentum: float = 0.0
-    data_root: str|None = None
+    data_root: str|Path|None = None
+    tag: str|None = None
     model_kw: dict = field(default_factory=dict)
     hparams: dict = field(default_factory=dict)
     recl_kw: dict = field(default_factory=dict)
 
     def validate(self):
-        "Check names and sizes; raise `ReclError` with one sentence for the first problem."
+        "Check types, names and sizes and build the plugins once; raise `ReclError` with one sentence for the first problem."
+        hints = typing.get_type_hints(RunConfig)
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if not _conforms(v, hints[f.name]): raise ReclError(f"{f.name} must be {_type_name(hints[f.name])}, got {v!r}")
+            if isinstance(v, float) and not math.isfinite(v): raise ReclError(f"{f.name} must be a finite number, got {v!r}")
         check_choice('dataset', self.dataset, DATASETS); check_choice('scenario', self.scenario, SCENARIOS)
         check_choice('model', self.model, MODELS); check_choice('recl strategy', self.recl, RECL_STRATEGIES)
-        for m in self.methods: check_choice('method', m, method_names())
         for k in ('epochs', 'batch_size'):
             if getattr(self, k) is None or getattr(self, k) < 1: raise ReclError(f"{k} must be >= 1, got {getattr(self, k)}")
         if self.n_per_class is not None and self.n_per_class < 1: raise ReclError(f"n_per_class must be >= 1, got {self.n_per_class}")
         if self.iterations is not None and self.iterations < 1: raise ReclError(f"iterations must be >= 1, got {self.iterations}")
         if not self.lr > 0: raise ReclError(f"lr must be > 0, got {self.lr}")
+        build_plugins(self)
         return self
 
     @property
-    def methods(self) -> list[str]: return [m for m in self.method.split('+') if m]
+    def methods(self) -> list[str]: return parse_methods(self.method)
     @property
     def name(self) -> str: return self.method + ('' if self.recl == 'none' else f"+recl" if self.recl == 'naive' else f"+recl({self.recl})")
     def to_dict(self) -> dict: return asdict(self)
@@ -79,38 +87,31 @@ class RunConfig:
 # %% ../nbs/33_experiment.ipynb #5b91447d
 def method_names() -> list[str]:
     "Names accepted in `RunConfig.method` (joined by '+')."
-    try:
-        from recl.methods import METHODS
-        return list(METHODS)
-    except ImportError: return ['finetune']
+    return list(METHODS)
 
-def _accepts(cls) -> list[str]:
-    return [p for p in inspect.signature(cls.__init__).parameters if p not in ('self', 'args', 'kwargs')]
-
-def build_plugins(cfg:RunConfig) -> list:
-    "The plugins of `cfg.methods` with their hyper-parameters, then ReCL's if asked for."
-    plugins, used = [], set()
-    classes = {}
-    if any(m != 'finetune' for m in cfg.methods):
-        from recl.methods import METHODS
-        classes = {m: METHODS[m] for m in cfg.methods}
-    for m in cfg.methods:
-        cls = classes.get(m)
-        if cls is None: continue
-        kw = {}
-        for k, v in cfg.hparams.items():
-            scope, _, key = k.rpartition('.')
-            if scope and scope != m: continue
-            if key in _accepts(cls): kw[key] = v; used.add(k)
-        plugins.append(cls(**kw))
-    # a key scoped to a method that is not in this run (e.g. from a preset covering several methods) is ignored
-    unused = [k for k in cfg.hparams if k not in used and k.rpartition('.')[0] not in set(method_names()) - set(cfg.methods)]
+def _method_hparams(cfg:RunConfig) -> dict:
+    "`cfg.hparams` split per method of the run (see the rule above)."
+    names = parse_methods(cfg.method)
+    per, used = {m: {} for m in names}, set()
+    for k, v in cfg.hparams.items():
+        scope, _, key = k.rpartition('.')
+        if scope:
+            check_choice('method', scope, METHODS, f"method in hyper-parameter {k!r}:")
+            if scope in per: per[scope][key] = v
+            used.add(k)
+        else:
+            for m in names:
+                if key in method_defaults(m): per[m][key] = v; used.add(k)
+    unused = [k for k in cfg.hparams if k not in used]
     if unused:
-        valid = sorted({f"{m}.{p}" for m in cfg.methods if classes.get(m) for p in _accepts(classes[m])})
+        valid = sorted(f"{m}.{p}" for m in names for p in method_defaults(m))
         raise ReclError(f"unknown hyper-parameter {unused[0]!r} for method {cfg.method!r}; valid: {', '.join(valid) or 'none (finetune has no hyper-parameters besides lr/epochs)'}")
-    if cfg.recl != 'none':
-        from recl.recl_plugin import build_recl
-        plugins.append(build_recl(cfg.recl, **cfg.recl_kw))
+    return per
+
+def build_plugins(cfg:RunConfig, study_storage:str|None=None, study_name:str='recl') -> list:
+    "The plugins of `cfg.methods` with their hyper-parameters, then ReCL's if asked for (its Optuna studies in `study_storage` under `study_name`)."
+    plugins = [build_method(m, **kw) for m, kw in _method_hparams(cfg).items()]
+    if cfg.recl != 'none': plugins.append(build_recl(cfg.recl, study_storage=study_storage, study_name=study_name, **cfg.recl_kw))
     return plugins
 
 # %% ../nbs/33_experiment.ipynb #b4dc7b52
@@ -134,17 +135,17 @@ def run_seed(cfg:RunConfig, seed:int, device='auto', progress:bool=False, store:
     if split == 'val': stream = _on_validation(stream)
     seed_everything(seed)
     model = build_model(cfg.model, stream.in_shape, stream.n_outputs(0), **cfg.model_kw)
-    plugins = build_plugins(cfg)
-    for p in plugins:
-        if hasattr(p, 'attach_store'): p.attach_store(store, cfg.to_dict(), seed)
+    plugins = build_plugins(cfg, study_storage=None if store is None else store.optuna_url, study_name=f"{config_key(cfg.to_dict())}-seed{seed}")
     learner = Learner(model, stream, plugins, lr=cfg.lr, epochs=cfg.epochs, batch_size=cfg.batch_size, optimizer=cfg.optimizer,
                       momentum=cfg.momentum, iterations=cfg.iterations, seed=seed, device=dev, progress=progress)
     res = learner.fit()
     R = res.acc_matrix
-    rec = dict(seed=seed, acc_matrix=R, acc=acc(R), bwt=bwt(R), forgetting=forgetting(R), seconds=res.seconds,
-               config=cfg.to_dict(), name=cfg.name, classes=[t.classes for t in stream], device=str(dev), split=split)
+    seconds = {'train': 0.0, 'reconstruct': 0.0, 'tune': 0.0, **res.seconds}   # the same columns for every record
+    rec = dict(seed=seed, acc_matrix=R, acc=acc(R), bwt=bwt(R), forgetting=forgetting(R), seconds=seconds,
+               config=cfg.to_dict(), name=cfg.name, classes=[t.classes for t in stream], device=str(dev), split=split,
+               provenance=provenance(dev, cfg.tag))
     for p in plugins:
-        if hasattr(p, 'summary'): rec.setdefault('plugins', {})[type(p).__name__] = p.summary()
+        if s := p.summary(): rec.setdefault('plugins', {})[type(p).__name__] = s
     return rec
 
 # %% ../nbs/33_experiment.ipynb #420f6528

@@ -11,7 +11,7 @@ import pandas as pd
 from .core import ReclError
 
 # %% auto #0
-__all__ = ['acc', 'bwt', 'forgetting', 'accuracy_table', 'summarize', 'pm']
+__all__ = ['acc', 'bwt', 'forgetting', 'accuracy_table', 'pm', 'summarize_frame', 'summarize']
 
 # %% ../nbs/03_metrics.ipynb #601909dd
 def _check(R):
@@ -39,15 +39,23 @@ def accuracy_table(R, names=None) -> pd.DataFrame:
     R = _check(R); T = len(R); names = names or [f"task {j+1}" for j in range(T)]
     return pd.DataFrame(R, index=[f"after {n}" for n in names], columns=names).round(2)
 
-def summarize(records, by=('method',)) -> pd.DataFrame:
-    "Mean and std over seeds of ACC/BWT/forgetting for records (dicts with 'acc_matrix' and the keys in `by`)."
-    rows = [{**{k: r[k] for k in by}, 'seed': r.get('seed'), 'ACC': acc(r['acc_matrix']), 'BWT': bwt(r['acc_matrix']),
-             'forgetting': forgetting(r['acc_matrix'])} for r in records]
-    df = pd.DataFrame(rows)
-    g = df.groupby(list(by), sort=False)[['ACC', 'BWT', 'forgetting']]
-    out = g.mean().add_suffix(' mean').join(g.std(ddof=0).fillna(0).add_suffix(' std')).join(g.size().rename('seeds'))
-    return out
-
 def pm(mean:float, std:float, digits:int=2) -> str:
     "Format as the paper does: 'mean ± std'."
     return f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+def summarize_frame(df:pd.DataFrame, by, values=('ACC', 'BWT'), digits:int=2) -> pd.DataFrame:
+    "Per group of `by` (in first-seen order): each column in `values` as 'mean ± std' over the group's rows (population std, 0 for one row), its numeric mean and std, and the row count `seeds`."
+    g = df.groupby(list(by), sort=False, dropna=False)
+    out = pd.DataFrame(index=g.size().index)
+    for v in values:
+        m, s = g[v].mean(), g[v].std(ddof=0).fillna(0)
+        out[v] = [pm(a, b, digits) for a, b in zip(m, s)]
+        out[f'{v} mean'], out[f'{v} std'] = m, s
+    out['seeds'] = g.size()
+    return out
+
+def summarize(records, by=('method',), digits:int=2) -> pd.DataFrame:
+    "`summarize_frame` of ACC/BWT/forgetting for records (dicts with 'acc_matrix' and the keys in `by`)."
+    rows = [{**{k: r[k] for k in by}, 'seed': r.get('seed'), 'ACC': acc(r['acc_matrix']), 'BWT': bwt(r['acc_matrix']),
+             'forgetting': forgetting(r['acc_matrix'])} for r in records]
+    return summarize_frame(pd.DataFrame(rows), by, ('ACC', 'BWT', 'forgetting'), digits)

@@ -12,7 +12,8 @@ import numpy as np
 import torch
 from .core import ReclError, check_choice
 from .engine import Plugin
-from .reconstruct import reconstruct, RECON_SEARCH_SPACE
+from .reconstruct import reconstruct, RECON_DEFAULTS, RECON_SEARCH_SPACE
+from .methods.base import check_kwargs
 from fastcore.basics import patch
 
 # %% auto #0
@@ -22,13 +23,15 @@ __all__ = ['SCOPES', 'TUNE_STRATEGIES', 'ReCL', 'build_recl']
 SCOPES = ('all', 'task')
 TUNE_STRATEGIES = (None, 'unsupervised', 'supervised')
 
+_D = RECON_DEFAULTS
 class ReCL(Plugin):
     "Reconstruct old classes from the trained network after each task and train the next task on them too."
     name = 'recl'
-    def __init__(self, m_per_class:int=20, epochs:int=20, scope:str='task', noise:bool=False,
-                 lr_x:float=1.0, lr_lambda:float=0.01, init_scale:float=1e-3, lambda_min:float=0.1, alpha:float=100.,
-                 momentum:float=0.9, tune:str|None=None, n_trials:int=10, trial_epochs:int|None=None,
-                 ref_per_class:int=5, measure:bool=False, dtype:str='float32'):
+    def __init__(self, m_per_class:int=20, epochs:int=_D['epochs'], scope:str='task', noise:bool=False,
+                 lr_x:float=_D['lr_x'], lr_lambda:float=_D['lr_lambda'], init_scale:float=_D['init_scale'], lambda_min:float=_D['lambda_min'],
+                 alpha:float=_D['alpha'], momentum:float=_D['momentum'], step_m:int|None=_D['step_m'], tune:str|None=None, n_trials:int=10,
+                 trial_epochs:int|None=None, ref_per_class:int=5, measure:bool=False, dtype:str='float32',
+                 study_storage:str|None=None, study_name:str='recl'):
         if not isinstance(m_per_class, int) or m_per_class < 1: raise ReclError(f"m_per_class must be an integer >= 1, got {m_per_class!r}")
         if not isinstance(epochs, int) or epochs < 0: raise ReclError(f"reconstruction epochs must be an integer >= 0, got {epochs!r}")
         check_choice('scope', scope, SCOPES, 'ReCL scope'); check_choice('tune', tune, TUNE_STRATEGIES, 'ReCL tuning strategy')
@@ -36,15 +39,17 @@ class ReCL(Plugin):
         if ref_per_class < 1: raise ReclError(f"ref_per_class must be >= 1, got {ref_per_class}")
         check_choice('dtype', dtype, ('float32', 'float64'))
         self.m_per_class, self.epochs, self.scope, self.noise = m_per_class, epochs, scope, noise
-        self.hp = dict(lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, lambda_min=lambda_min, alpha=alpha)
+        self.hp = dict(lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, lambda_min=lambda_min, alpha=alpha, step_m=step_m)
         self.momentum, self.tune, self.n_trials, self.trial_epochs = momentum, tune, n_trials, trial_epochs
         self.ref_per_class, self.measure, self.dtype = ref_per_class, measure, getattr(torch, dtype)
-        self._x, self._y, self._ref, self.log, self._store, self._study_prefix = None, None, [], [], None, None
+        self._study_storage, self._study_name = study_storage, study_name   # an Optuna storage URL: interrupted searches resume
+        self._x, self._y, self._ref, self.log = None, None, [], []
+        self._seconds = dict(reconstruct=0.0, tune=0.0)
 
-    def attach_store(self, store, config, seed):
-        "Keep Optuna studies in the run's results store so that interrupted searches resume."
-        from recl.store import config_key
-        self._store, self._study_prefix = store, f"{config_key(config)}-seed{seed}"
+    def time_spent(self) -> dict: return dict(self._seconds)
+    def summary(self) -> dict:
+        "What the record keeps: settings and one entry per reconstruction."
+        return dict(scope=self.scope, noise=self.noise, m_per_class=self.m_per_class, epochs=self.epochs, tune=self.tune, reconstructions=self.log)
 
 # %% ../nbs/30_recl.ipynb #b35474e0
 @patch
@@ -71,12 +76,12 @@ def after_task(self:ReCL, learner, task):
     if self.tune and not self.noise:
         t1 = time.perf_counter()
         tuned = self._tune(learner, task, labels, m)
-        hp.update(tuned); learner.seconds['tune'] += time.perf_counter() - t1
+        hp.update(tuned); self._seconds['tune'] += time.perf_counter() - t1
     t2 = time.perf_counter()
     rec = reconstruct(learner.model, labels, m, epochs=0 if self.noise else self.epochs, momentum=self.momentum,
                       device=learner.device, dtype=self.dtype, seed=learner.seed * 1000 + task.index,
                       in_shape=learner.stream.in_shape, **hp)
-    learner.seconds['reconstruct'] += time.perf_counter() - t2
+    self._seconds['reconstruct'] += time.perf_counter() - t2
     x, y = rec.x.detach().float().cpu(), rec.y.cpu()
     if self.scope == 'task' and self._x is not None: x, y = torch.cat([self._x, x]), torch.cat([self._y, y])
     self._x, self._y = x, y
@@ -85,11 +90,6 @@ def after_task(self:ReCL, learner, task):
     if tuned: entry['tuned'] = tuned
     if self.measure: entry.update(self._measure(learner, task, rec))
     self.log.append(entry)
-
-@patch
-def summary(self:ReCL) -> dict:
-    "What the record keeps: settings and one entry per reconstruction."
-    return dict(scope=self.scope, noise=self.noise, m_per_class=self.m_per_class, epochs=self.epochs, tune=self.tune, reconstructions=self.log)
 
 @patch
 def _measure(self:ReCL, learner, task, rec) -> dict:
@@ -123,7 +123,7 @@ def _tune(self:ReCL, learner, task, labels, m) -> dict:
         from recl.similarity import similarity
         rx = torch.cat([x for x, _ in self._ref]); ry = torch.cat([y for _, y in self._ref])
     def objective(trial):
-        hp = {}
+        hp = {'step_m': self.hp['step_m']}
         for k in _TUNED:
             kind, lo, hi = RECON_SEARCH_SPACE[k]
             hp[k] = trial.suggest_float(k, lo, hi, log=(kind == 'float_log'))
@@ -135,9 +135,8 @@ def _tune(self:ReCL, learner, task, labels, m) -> dict:
         x = rec.x.detach().float().cpu()
         keep = torch.isin(rec.y.cpu(), ry.unique())
         return similarity(rx, x[keep] if keep.any() else x, mean=learner.stream.mean).mean
-    storage = self._store.optuna_url if self._store is not None else None
-    name = f"{self._study_prefix or 'recl'}-task{task.index}-{self.tune}"
-    study = optuna.create_study(study_name=name, storage=storage, load_if_exists=storage is not None,
+    name = f"{self._study_name}-task{task.index}-{self.tune}"
+    study = optuna.create_study(study_name=name, storage=self._study_storage, load_if_exists=self._study_storage is not None,
                                 direction='minimize' if self.tune == 'unsupervised' else 'maximize',
                                 sampler=optuna.samplers.TPESampler(seed=learner.seed * 1000 + task.index))
     left = self.n_trials - len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
@@ -150,8 +149,4 @@ def build_recl(strategy:str, **kw) -> ReCL:
     check_choice('recl strategy', strategy, ('naive', 'unsupervised', 'supervised', 'noise'))
     if strategy in ('unsupervised', 'supervised'): kw['tune'] = strategy
     if strategy == 'noise': kw['noise'] = True
-    try: return ReCL(**kw)
-    except TypeError as e:
-        import inspect
-        valid = [p for p in inspect.signature(ReCL.__init__).parameters if p != 'self']
-        raise ReclError(f"unknown ReCL setting in {sorted(kw)}; valid: {', '.join(valid)}") from None
+    return ReCL(**check_kwargs(ReCL, kw, 'ReCL'))

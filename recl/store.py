@@ -7,15 +7,18 @@ Docs: https://recl-dev.github.io/recl/store.html.md"""
 
 # %% ../nbs/34_store.ipynb #f3c3d286
 from __future__ import annotations
-import hashlib, json, math, os, tempfile
+import datetime, hashlib, json, math, os, platform, subprocess, sys, tempfile
 from pathlib import Path
 import numpy as np
 import pandas as pd
+import torch
+import recl
 from .core import ReclError
-from .metrics import summarize, pm
+from .metrics import summarize_frame
 
 # %% auto #0
-__all__ = ['config_key', 'atomic_write_json', 'ResultsStore', 'records_frame', 'results_table']
+__all__ = ['NOT_IN_KEY', 'SCHEMA_VERSION', 'config_key', 'atomic_write_json', 'provenance', 'read_record', 'ResultsStore',
+           'records_frame', 'results_table']
 
 # %% ../nbs/34_store.ipynb #a7083c84
 def _jsonable(o):
@@ -28,8 +31,11 @@ def _jsonable(o):
     if isinstance(o, Path): return str(o)
     return o
 
+NOT_IN_KEY = ('data_root', 'tag')   # where the data are and which grid a run belongs to do not change its numbers
+
 def config_key(config:dict) -> str:
-    "Stable short hash of a configuration (a dict of JSON-able values)."
+    "Stable short hash of a configuration (a dict of JSON-able values), without the keys in `NOT_IN_KEY`."
+    config = {k: v for k, v in config.items() if k not in NOT_IN_KEY}
     return hashlib.sha1(json.dumps(_jsonable(config), sort_keys=True).encode()).hexdigest()[:12]
 
 def atomic_write_json(path:Path, obj):
@@ -43,6 +49,42 @@ def atomic_write_json(path:Path, obj):
         if os.path.exists(tmp): os.unlink(tmp)
         raise
 
+# %% ../nbs/34_store.ipynb #5a9fb9b1
+SCHEMA_VERSION = 2   # 2: provenance block, data_root/tag not in the key
+
+def _git_commit(folder:Path) -> str|None:
+    "The commit checked out in the git work tree holding `folder` (+dirty if tracked files differ), or None."
+    try:
+        r = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=folder, capture_output=True, text=True, timeout=10)
+        if r.returncode: return None
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=folder, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError): return None   # no git on this machine
+    return r.stdout.strip() + ('+dirty' if dirty else '')
+
+def _device_name(device) -> str:
+    dev = torch.device(device)
+    if dev.type == 'cuda': return torch.cuda.get_device_name(dev)
+    cpuinfo = Path('/proc/cpuinfo')
+    names = [l.split(':', 1)[1].strip() for l in cpuinfo.read_text().splitlines() if l.startswith('model name')] if cpuinfo.exists() else []
+    return names[0] if names else (platform.processor() or platform.machine())
+
+def provenance(device='cpu', tag:str|None=None) -> dict:
+    "Where a record comes from: code and library versions, device, time, and the `tag` of its profile or grid."
+    return dict(recl=recl.__version__, git_commit=_git_commit(Path(recl.__file__).parent), python=platform.python_version(),
+                torch=torch.__version__, numpy=np.__version__, device=str(device), device_name=_device_name(device), tag=tag,
+                created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
+
+def read_record(path:Path) -> dict:
+    "The record in `path`; a file that is not a record of this `SCHEMA_VERSION` raises `ReclError` with its path and the reason."
+    path = Path(path)
+    def bad(reason): return ReclError(f"corrupt record {path}: {reason}; move it away (or delete it to run that seed again)")
+    try: rec = json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise bad(f"not valid JSON ({e.msg} at line {e.lineno})") from None
+    except UnicodeDecodeError: raise bad("not text") from None
+    if not isinstance(rec, dict) or 'config' not in rec or 'seed' not in rec: raise bad("it has no 'config' and 'seed'")
+    if rec.get('schema') != SCHEMA_VERSION: raise bad(f"record format {rec.get('schema', 1)}, this recl reads format {SCHEMA_VERSION}")
+    return rec
+
 # %% ../nbs/34_store.ipynb #0811ebbd
 class ResultsStore:
     "Finished runs under `root/records`, one JSON file per (configuration, seed)."
@@ -55,21 +97,15 @@ class ResultsStore:
     def optuna_url(self) -> str: return f"sqlite:///{(self.root/'optuna.sqlite3').resolve()}"
     def path(self, config:dict, seed:int) -> Path: return self.root/'records'/config_key(config)/f'seed{seed}.json'
     def get(self, config:dict, seed:int) -> dict|None:
-        "The finished record of `config` and `seed`, or None."
+        "The finished record of `config` and `seed`, None if there is none, `ReclError` (path and reason) if it cannot be read."
         p = self.path(config, seed)
-        if not p.exists(): return None
-        try: return json.loads(p.read_text())
-        except json.JSONDecodeError: return None  # cannot happen with atomic writes; treat as missing
+        return read_record(p) if p.exists() else None
     def put(self, record:dict) -> Path:
-        "Save a finished record (it must hold 'config' and 'seed')."
-        p = self.path(record['config'], record['seed']); atomic_write_json(p, record); return p
+        "Save a finished record (it must hold 'config' and 'seed'); it is stamped with the store's `SCHEMA_VERSION`."
+        p = self.path(record['config'], record['seed']); atomic_write_json(p, {**record, 'schema': SCHEMA_VERSION}); return p
     def records(self) -> list[dict]:
-        "All finished records."
-        out = []
-        for p in sorted((self.root/'records').glob('*/seed*.json')):
-            try: out.append(json.loads(p.read_text()))
-            except json.JSONDecodeError: pass
-        return out
+        "All finished records (a record that cannot be read raises `ReclError` naming it)."
+        return [read_record(p) for p in sorted((self.root/'records').glob('*/seed*.json'))]
     def __len__(self): return len(self.records())
 
 # %% ../nbs/34_store.ipynb #d9558c14
@@ -89,10 +125,7 @@ def results_table(records, by=None, digits:int=2) -> pd.DataFrame:
     cfg_cols = list(records[0]['config'])
     if by is None: by = [c for c in cfg_cols if c in df and df[c].astype(str).nunique() > 1] or ['method']
     by = list(by)
-    recs = [dict(**{k: v for k, v in zip(by, row[by])}, seed=row['seed'], acc_matrix=None) for _, row in df.iterrows()]
+    out = summarize_frame(df, by, ('ACC', 'BWT'), digits)[['ACC', 'BWT', 'seeds']]
     g = df.groupby(by, sort=False, dropna=False)
-    out = pd.DataFrame({'ACC': g['ACC'].mean().combine(g['ACC'].std(ddof=0).fillna(0), lambda m, s: pm(m, s, digits)),
-                        'BWT': g['BWT'].mean().combine(g['BWT'].std(ddof=0).fillna(0), lambda m, s: pm(m, s, digits)),
-                        'seeds': g.size()})
     for c in [c for c in df if c.startswith('sec_')]: out[c.replace('sec_', 'seconds ')] = g[c].mean().round(1)
     return out

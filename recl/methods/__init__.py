@@ -9,5 +9,5 @@ Docs: https://recl-dev.github.io/recl/methods.html.md"""
 __all__ = []
 
 # %% ../../nbs/19_methods.ipynb #ecf166ed
-from .base import METHODS, Finetune, TaskMemory, SEARCH_SPACE, search_space, build_method, make_plugins, method_defaults
-from .presets import PRESETS, PRESET_METHODS, preset_config, plugins_from_config, run_preset
+from .base import METHODS, Finetune, TaskMemory, SEARCH_SPACE, search_space, build_method, parse_methods, method_defaults
+from .presets import PRESETS, PRESET_METHODS, preset_config, run_preset

@@ -7,7 +7,7 @@ Docs: https://recl-dev.github.io/recl/methods_base.html.md"""
 
 # %% ../../nbs/20_methods_base.ipynb #9aae5fea
 from __future__ import annotations
-import copy, importlib, inspect, math
+import copy, difflib, importlib, inspect, math, types, typing
 from collections.abc import Mapping
 import torch
 from torch import nn
@@ -15,8 +15,8 @@ from ..core import ReclError, check_choice, torch_generator
 from ..engine import Plugin
 
 # %% auto #0
-__all__ = ['METHODS', 'SEARCH_SPACE', 'check_int', 'check_interval', 'Finetune', 'TaskMemory', 'MethodRegistry', 'method_names',
-           'method_defaults', 'build_method', 'make_plugins', 'search_space']
+__all__ = ['METHODS', 'SEARCH_SPACE', 'check_int', 'check_interval', 'check_kwargs', 'Finetune', 'TaskMemory', 'MethodRegistry',
+           'parse_methods', 'method_defaults', 'build_method', 'search_space']
 
 # %% ../../nbs/20_methods_base.ipynb #98352e5c
 def check_int(name:str, value, low:int=1) -> int:
@@ -33,6 +33,34 @@ def check_interval(name:str, value, low:float, high:float, low_open:bool=False, 
     if not ok or math.isnan(v):
         raise ReclError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, got {value!r}")
     return v
+
+# %% ../../nbs/20_methods_base.ipynb #85076fc5
+def _conforms(value, hint) -> bool:
+    "Whether `value` fits the annotation `hint` (ints count as floats, bools as neither, lists as tuples)."
+    if hint is inspect.Parameter.empty or hint is typing.Any: return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType): return any(_conforms(value, h) for h in typing.get_args(hint))
+    hint = typing.get_origin(hint) or hint
+    if hint is type(None): return value is None
+    if hint is float: return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int: return isinstance(value, int) and not isinstance(value, bool)
+    if hint in (tuple, list): return isinstance(value, (tuple, list))
+    return isinstance(value, hint) if isinstance(hint, type) else True
+
+def _type_name(hint) -> str:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType): return ' or '.join(_type_name(h) for h in typing.get_args(hint))
+    return 'None' if hint is type(None) else getattr(typing.get_origin(hint) or hint, '__name__', str(hint))
+
+def check_kwargs(func, kwargs:dict, what:str) -> dict:
+    "Check `kwargs` against the signature of `func` (a function or a class): unknown names and values of the wrong type raise `ReclError`."
+    fn = func.__init__ if isinstance(func, type) else func
+    params = {k: p for k, p in inspect.signature(fn).parameters.items() if k != 'self' and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    hints = typing.get_type_hints(fn)
+    for k, v in kwargs.items():
+        if k not in params:
+            hint = difflib.get_close_matches(k, params, n=1)
+            raise ReclError(f"unknown setting {k!r} for {what}" + (f"; did you mean {hint[0]!r}?" if hint else f"; it takes: {', '.join(params) or 'none'}"))
+        if k in hints and not _conforms(v, hints[k]): raise ReclError(f"{what} setting {k} must be {_type_name(hints[k])}, got {v!r}")
+    return kwargs
 
 # %% ../../nbs/20_methods_base.ipynb #dfc7db17
 class Finetune(Plugin):
@@ -92,7 +120,7 @@ METHODS = MethodRegistry(dict(
     gpm='recl.methods.gpm:GPM', joint='recl.methods.joint:Joint'))
 
 # %% ../../nbs/20_methods_base.ipynb #a2d921dd
-def method_names(spec) -> list:
+def parse_methods(spec) -> list:
     "`'ewc+er'` or `['ewc', 'er']` -> `['ewc', 'er']` (checked against `METHODS`)."
     names = [s.strip().lower() for s in spec.split('+')] if isinstance(spec, str) else list(spec)
     if not names or any(not n for n in names): raise ReclError(f"no method given in {spec!r}; choose from: {', '.join(METHODS)}")
@@ -108,17 +136,7 @@ def method_defaults(name:str) -> dict:
 def build_method(name:str, **hparams) -> Plugin:
     "The plugin of method `name` built with `hparams` (others keep their defaults)."
     check_choice('method', name, METHODS)
-    known = method_defaults(name)
-    bad = [k for k in hparams if k not in known]
-    if bad: raise ReclError(f"unknown hyper-parameter {bad[0]!r} for method {name!r}; it takes: {', '.join(known) or 'none'}")
-    return METHODS[name](**hparams)
-
-def make_plugins(spec, hparams:dict|None=None) -> list:
-    "Plugins for the methods in `spec` (`'ewc+er'` or a list); `hparams` maps a method name to its hyper-parameters."
-    names, hparams = method_names(spec), dict(hparams or {})
-    extra = [k for k in hparams if k not in names]
-    if extra: raise ReclError(f"hyper-parameters given for {extra[0]!r}, which is not among the methods {'+'.join(names)}")
-    return [build_method(n, **hparams.get(n, {})) for n in names]
+    return METHODS[name](**check_kwargs(METHODS[name], hparams, f"method {name!r}"))
 
 # %% ../../nbs/20_methods_base.ipynb #ad8f3ae2
 SEARCH_SPACE = [
@@ -132,13 +150,6 @@ SEARCH_SPACE = [
     dict(method='lwf',  param='temperature',  label='LwF temperature',               kind='categorical', choices=[0.5, 1, 2, 4]),
     dict(method='upgd', param='beta',         label='UPGD beta (utility EMA)',       kind='float', low=0.9, high=0.9999, log=False),
     dict(method='upgd', param='sigma',        label='UPGD sigma (noise std)',        kind='float', low=1e-4, high=0.01, log=True),
-    dict(method='recl', param='epochs',       label='Extraction epochs',             kind='categorical', choices=[100, 500, 1000]),
-    dict(method='recl', param='lr',           label='Extraction learning rate',      kind='float', low=1e-4, high=1.0, log=True),
-    dict(method='recl', param='lambda_lr',    label='Extraction lambda learning rate', kind='float', low=1e-4, high=1.0, log=True),
-    dict(method='recl', param='lambda_min',   label='Extraction min lambda',         kind='float', low=0.01, high=0.5, log=True),
-    dict(method='recl', param='relu_alpha',   label='Extraction model ReLU alpha',   kind='float', low=10, high=500, log=False),
-    dict(method='recl', param='init_scale',   label='Extraction init scale',         kind='float', low=1e-6, high=0.1, log=True),
-    dict(method='recl', param='n_trials',     label='Hyperparameter num trials',     kind='categorical', choices=[10, 25, 50, 100, 150]),
 ]
 
 def search_space(method:str='all') -> list:

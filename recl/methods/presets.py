@@ -10,10 +10,10 @@ Docs: https://recl-dev.github.io/recl/presets.html.md"""
 from __future__ import annotations
 import copy
 from ..core import ReclError, check_choice, seed_everything
-from .base import METHODS, method_names, make_plugins
+from .base import METHODS, parse_methods
 
 # %% auto #0
-__all__ = ['PRESETS', 'PRESET_METHODS', 'preset_config', 'plugins_from_config', 'run_preset']
+__all__ = ['PRESETS', 'PRESET_METHODS', 'preset_config', 'run_preset']
 
 # %% ../../nbs/28_presets.ipynb #da4118e0
 _VDV_HPARAMS = {'ewc.lam': 5000.0, 'lwf.alpha': 1.0, 'lwf.temperature': 2.0,
@@ -33,7 +33,7 @@ PRESET_METHODS = {'vdv': ['finetune', 'ewc', 'lwf', 'er', 'agem', 'joint'], 'vdv
 def preset_config(name:str, method:str='finetune', scenario:str|None=None, **overrides) -> dict:
     "The configuration of preset `name` for `method` (e.g. `'ewc'`, `'ewc+er'`), with the hparams of other methods dropped."
     check_choice('preset', name, PRESETS)
-    names = method_names(method)
+    names = parse_methods(method)
     cfg = copy.deepcopy(PRESETS[name])
     cfg['hparams'] = {k: v for k, v in cfg.get('hparams', {}).items() if k.partition('.')[0] in names}
     cfg['method'] = '+'.join(names)
@@ -46,25 +46,7 @@ def preset_config(name:str, method:str='finetune', scenario:str|None=None, **ove
     return cfg
 
 # %% ../../nbs/28_presets.ipynb #c2c0897a
-def plugins_from_config(cfg:dict) -> list:
-    "Plugins for `cfg['method']` with `cfg['hparams']` (`method.param` keys)."
-    names, per = method_names(cfg.get('method', 'finetune')), {}
-    for k, v in cfg.get('hparams', {}).items():
-        m, _, p = k.partition('.')
-        if not p: raise ReclError(f"hyper-parameter {k!r} must be written method.parameter, e.g. ewc.lam")
-        per.setdefault(m, {})[p] = v
-    return make_plugins(names, per)
-
-def run_preset(name:str, method:str='finetune', scenario:str='cil', seed:int=0, device='auto', **overrides):
-    "Train `method` under preset `name` in `scenario` with `seed`; returns the engine's `Result`."
-    from recl.data import make_stream
-    from recl.models import build_model
-    from recl.engine import Learner
-    cfg = preset_config(name, method, scenario, **overrides)
-    stream = make_stream(cfg['dataset'], cfg['scenario'], cfg.get('n_tasks'), cfg.get('classes_per_task'), cfg.get('n_per_class', 100),
-                         cfg.get('val_per_class', 0), seed=seed, root=cfg.get('data_root'))
-    plugins = plugins_from_config(cfg)
-    seed_everything(seed)
-    model = build_model(cfg['model'], stream.in_shape, stream.n_outputs(0), **cfg.get('model_kw', {}))
-    return Learner(model, stream, plugins, lr=cfg['lr'], epochs=cfg.get('epochs', 20), batch_size=cfg['batch_size'], optimizer=cfg['optimizer'],
-                   momentum=cfg.get('momentum', 0.0), iterations=cfg.get('iterations'), seed=seed, device=device).fit()
+def run_preset(name:str, method:str='finetune', scenario:str='cil', seed:int=0, device='auto', **overrides) -> dict:
+    "Train `method` under preset `name` in `scenario` with `seed` through `recl.experiment.run_seed`; returns its record."
+    from recl.experiment import RunConfig, run_seed   # here, not at the top: recl.experiment imports this package
+    return run_seed(RunConfig.from_dict(preset_config(name, method, scenario, **overrides)), seed, device=device)
