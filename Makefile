@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PROFILE ?= quick
 DATA_ROOT ?=
 
-.PHONY: install demo test paper clean
+.PHONY: install demo test lint paper clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python scripts/run_tests.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check recl tests scripts benchmarks paper_figures
 
 paper: $(STAMP)
 	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT))

@@ -5,7 +5,7 @@ Compares the straightforward implementation (autograd.grad over the summed weigh
 create_graph=True, then .backward(), as in the reference codes) with recl's generic autograd path and
 recl's closed-form path. Usage: python benchmarks/bench_reconstruct.py [--m 500] [--iters 10] [--device cpu] [--float64]
 """
-import argparse, time, math
+import argparse, time
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
@@ -18,7 +18,6 @@ class MatmulFlops(TorchDispatchMode):
         elif func is aten.addmm.default: a, b = args[1], args[2]; self.flops += 2 * a.shape[0] * a.shape[1] * b.shape[1]
         elif func is aten.bmm.default: a, b = args[0], args[1]; self.flops += 2 * a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2]
         return func(*args, **(kwargs or {}))
-from torch import nn
 from recl.models import HomogeneousMLP
 from recl.smooth_relu import smooth_copy
 from recl.recon_losses import margins, kkt_loss, kkt_residual, lambda_loss, prior_loss

@@ -3,10 +3,9 @@ CIL and DIL, over seeds. Prints ACC/BWT mean ± std and the runtime ratio to the
 
     .venv/bin/python benchmarks/recl_split_mnist.py --seeds 0 1 2 --out runs/recl_split_mnist
 """
-import argparse, time
+import argparse
 import pandas as pd
 from recl.experiment import RunConfig, run
-from recl.store import results_table
 
 p = argparse.ArgumentParser()
 p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])

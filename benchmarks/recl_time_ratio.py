@@ -5,7 +5,7 @@ other processes); the ratio is the sum over seeds. Threads: `--threads` (torch i
 
     .venv/bin/python benchmarks/recl_time_ratio.py --seeds 0 1 2 --repeats 3 --threads 1
 """
-import argparse, time
+import argparse
 import numpy as np, torch
 from recl.experiment import RunConfig, run_seed
 

@@ -4,16 +4,15 @@ reused), summarise ACC/BWT over seeds, and write every table as CSV + Markdown a
 A dataset that is missing yields a table saying "not run: data not found at <path>" instead of an error; any other
 failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README, non-zero exit)."""
 from __future__ import annotations
-import json, traceback
+import traceback
 from pathlib import Path
 import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from recl.core import ReclError
 from recl.experiment import RunConfig, run
-from recl.metrics import pm
+from recl.metrics import summarize_frame
 from recl.plots import plot_methods, save_figure
 
 OUTPUTS = Path('outputs')
@@ -53,18 +52,17 @@ def run_grid(configs, seeds, out, extra=None):
     return rows, (next(iter(missing.values())) if missing else None)
 
 def summary(rows, cols) -> pd.DataFrame:
-    "One line per configuration: label columns `cols`, 'ACC'/'BWT' as 'mean ± std', numeric means/stds, seeds, seconds."
+    "One line per configuration: label columns `cols`, 'ACC'/'BWT' as 'mean ± std' (`recl.metrics.summarize_frame`), numeric means/stds, seeds, seconds."
+    per_seed = [{'row': i, 'ACC': x['acc'], 'BWT': x['bwt'],
+                 **{f'seconds {k}': (x.get('seconds') or {}).get(k) or 0. for k in ('train', 'reconstruct', 'tune', 'total')}}
+                for i, r in enumerate(rows) for x in r['records']]
+    stats = summarize_frame(pd.DataFrame(per_seed), ['row']) if per_seed else pd.DataFrame()
+    secs = pd.DataFrame(per_seed).groupby('row').mean().round(2) if per_seed else pd.DataFrame()
     out = []
-    for r in rows:
+    for i, r in enumerate(rows):
         d = {c: r.get(c, r['config'].get(c)) for c in cols}
-        recs = r['records']
-        if not recs:
-            d.update({'ACC': r['error'], 'BWT': '', 'seeds': 0}); out.append(d); continue
-        a = np.array([x['acc'] for x in recs], float); b = np.array([x['bwt'] for x in recs], float)
-        d.update({'ACC': pm(a.mean(), a.std()), 'BWT': pm(b.mean(), b.std()), 'seeds': len(recs),
-                  'ACC mean': a.mean(), 'ACC std': a.std(), 'BWT mean': b.mean(), 'BWT std': b.std()})
-        for k in ('train', 'reconstruct', 'tune', 'total'):
-            d[f'seconds {k}'] = round(float(np.mean([x.get('seconds', {}).get(k, np.nan) or 0 for x in recs])), 2)
+        if not r['records']: d.update({'ACC': r['error'], 'BWT': '', 'seeds': 0})
+        else: d.update(stats.loc[i].to_dict(), **{k: secs.loc[i, k] for k in secs if k.startswith('seconds ')})
         out.append(d)
     return pd.DataFrame(out)
 
@@ -77,11 +75,8 @@ def write_table(df:pd.DataFrame, name:str, title:str, note:str='') -> pd.DataFra
     return show
 
 def to_markdown(df:pd.DataFrame) -> str:
-    "A GitHub Markdown table (no dependency on tabulate)."
-    cell = lambda v: '' if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).replace('|', '/').replace('\n', ' ')
-    lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|'*len(df.columns)]
-    lines += ['| ' + ' | '.join(cell(v) for v in row) + ' |' for row in df.itertuples(index=False)]
-    return '\n'.join(lines)
+    "A GitHub Markdown table (pandas' `DataFrame.to_markdown`, the project's one Markdown writer)."
+    return df.to_markdown(index=False)
 
 def write_not_run(name:str, title:str, msg:str) -> pd.DataFrame:
     "The table of an experiment whose data is missing."

@@ -7,7 +7,7 @@ Resumable: runs go through a results store (--out) that skips every finished (co
 after an interruption only does what is missing. A failing notebook is reported and the others still run; the exit
 status is non-zero if any notebook failed or any configuration failed."""
 from __future__ import annotations
-import argparse, json, os, sys, time, traceback
+import argparse, json, os, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 

@@ -7,7 +7,7 @@ Docs: https://recl-dev.github.io/recl/cli.html.md"""
 
 # %% ../nbs/40_cli.ipynb #1a28ab03
 from __future__ import annotations
-import argparse, json, os, sys, time
+import argparse, json, sys, time
 from pathlib import Path
 import numpy as np
 from .core import ReclError

@@ -6,7 +6,7 @@ Docs: https://recl-dev.github.io/recl/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #dd568781
 from __future__ import annotations
-import os, random
+import random
 import numpy as np
 import torch
 

@@ -7,8 +7,8 @@ Docs: https://recl-dev.github.io/recl/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #dcf8d843
 from __future__ import annotations
-import gzip, os, pickle, struct
-from dataclasses import dataclass, field
+import gzip, hashlib, os, pickle, struct, tempfile
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -140,8 +140,23 @@ def _read_images(paths) -> np.ndarray:
         with Image.open(p) as im: out[i] = np.asarray(im.convert('RGB').resize((64, 64)))
     return out.transpose(0, 3, 1, 2)
 
-def load_tinyimagenet(root=None, classes=None, **_) -> Source:
-    "TinyImageNet from `<root>/tiny-imagenet-200`; only the class indices in `classes` are decoded (all if None)."
+def _cached_images(paths, cache:Path|None, name:str) -> np.ndarray:
+    "`_read_images(paths)`, decoded once: kept as a uint8 `.npy` in `cache`, keyed by the files' names and sizes."
+    if cache is None: return _read_images(paths)
+    key = hashlib.sha1('\n'.join(f"{p.name} {p.stat().st_size}" for p in paths).encode()).hexdigest()[:12]
+    f = cache/f"{name}-{len(paths)}-{key}.npy"
+    if f.exists(): return np.load(f)
+    arr = _read_images(paths)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache, suffix='.npy.tmp')
+        with os.fdopen(fd, 'wb') as fh: np.save(fh, arr)
+        os.replace(tmp, f)
+    except OSError: pass   # a read-only data folder: decode again next time
+    return arr
+
+def load_tinyimagenet(root=None, classes=None, cache:bool=True, **_) -> Source:
+    "TinyImageNet from `<root>/tiny-imagenet-200`; only the class indices in `classes` are read, each class's JPEGs decoded once into `tiny-imagenet-200/recl-cache/`."
     if root is None: raise ReclError("tinyimagenet needs a data root (--data-root DIR) holding tiny-imagenet-200/")
     folder = Path(root).expanduser()/'tiny-imagenet-200'
     need = "it must hold wnids.txt, train/<wnid>/images/*.JPEG, val/images/ and val/val_annotations.txt (the standard Stanford zip, unpacked)"
@@ -152,13 +167,14 @@ def load_tinyimagenet(root=None, classes=None, **_) -> Source:
     by_wnid = {}
     for a in ann: by_wnid.setdefault(a[1], []).append(folder/'val'/'images'/a[0])
     xtr, ytr, xte, yte = [], [], [], []
+    cache_dir = folder/'recl-cache' if cache else None
     for c in keep:
         w = wnids[c]
         tr = sorted((folder/'train'/w/'images').glob('*.JPEG'))
         if not tr: raise _missing('tinyimagenet', folder/'train'/w/'images', f"no training images for class {w}; " + need)
-        xtr.append(_read_images(tr)); ytr += [c]*len(tr)
+        xtr.append(_cached_images(tr, cache_dir, f'train-{w}')); ytr += [c]*len(tr)
         te = sorted(by_wnid.get(w, []))
-        xte.append(_read_images(te)); yte += [c]*len(te)
+        xte.append(_cached_images(te, cache_dir, f'val-{w}')); yte += [c]*len(te)
     t = lambda xs: torch.from_numpy(np.concatenate(xs)).float().div_(255.)
     return Source('tinyimagenet', t(xtr), torch.tensor(ytr), t(xte), torch.tensor(yte), wnids)
 
@@ -255,7 +271,7 @@ def make_stream(dataset:str='mnist5k', scenario:str='cil', n_tasks:int=None, cla
         kw = dict(classes=order) if dataset == 'tinyimagenet' else {}
         source = spec['loader'](root=root, **kw)
     # validation first (so that it is the same whatever n_per_class), then training samples, disjoint
-    xs, ys, per_task = [], [], []
+    per_task = []
     for t in range(n_tasks):
         cls = order[t*cpt:(t+1)*cpt]
         labels = list(range(t*cpt, (t+1)*cpt)) if scenario == 'cil' else list(range(cpt))

@@ -7,8 +7,8 @@ Docs: https://recl-dev.github.io/recl/engine.html.md"""
 
 # %% ../nbs/04_engine.ipynb #c1a3bf98
 from __future__ import annotations
-import copy, time
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn

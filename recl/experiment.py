@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses, json, math, typing, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-import numpy as np
-import torch
 from .core import ReclError, check_choice, seed_everything, get_device
 from .data import make_stream, DATASETS, SCENARIOS
 from .models import build_model, MODELS
@@ -71,7 +69,7 @@ class RunConfig:
     @property
     def methods(self) -> list[str]: return parse_methods(self.method)
     @property
-    def name(self) -> str: return self.method + ('' if self.recl == 'none' else f"+recl" if self.recl == 'naive' else f"+recl({self.recl})")
+    def name(self) -> str: return self.method + ('' if self.recl == 'none' else "+recl" if self.recl == 'naive' else f"+recl({self.recl})")
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
     def from_dict(cls, d:dict) -> 'RunConfig':

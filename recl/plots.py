@@ -8,7 +8,6 @@ Docs: https://recl-dev.github.io/recl/plots.html.md"""
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
-import matplotlib
 import matplotlib.pyplot as plt
 from .metrics import acc, bwt
 

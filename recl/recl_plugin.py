@@ -7,8 +7,7 @@ Docs: https://recl-dev.github.io/recl/recl.html.md"""
 
 # %% ../nbs/30_recl.ipynb #c0579d88
 from __future__ import annotations
-import math, time
-import numpy as np
+import time
 import torch
 from .core import ReclError, check_choice
 from .engine import Plugin

@@ -7,7 +7,7 @@ Docs: https://recl-dev.github.io/recl/store.html.md"""
 
 # %% ../nbs/34_store.ipynb #f3c3d286
 from __future__ import annotations
-import datetime, hashlib, json, math, os, platform, subprocess, sys, tempfile
+import datetime, hashlib, json, math, os, platform, subprocess, tempfile
 from pathlib import Path
 import numpy as np
 import pandas as pd

@@ -2,8 +2,9 @@
 """Every check of `make test`, in order, ending with one line `N passed, N failed`.
 
 1. nbdev-clean and nbdev-export must not change any file (notebooks are clean, recl/ is what they export);
-2. nbdev-test: every notebook in nbs/ (cells flagged notest/slow/gpu are skipped);
-3. pytest tests/ (CLI, installs, papermill runs; `slow` tests are skipped).
+2. ruff: no lint errors in recl/, tests/, scripts/, benchmarks/, paper_figures/ (settings in pyproject.toml);
+3. nbdev-test: every notebook in nbs/ (cells flagged notest/slow/gpu are skipped);
+4. pytest tests/ (CLI, installs, papermill runs; `slow` tests are skipped).
 """
 import hashlib, os, re, subprocess, sys, time, xml.etree.ElementTree as ET
 from pathlib import Path
@@ -40,6 +41,11 @@ def sync_check(tool):
 t0 = time.time()
 sync_check('nbdev-clean')
 sync_check('nbdev-export')
+
+LINTED = ('recl', 'tests', 'scripts', 'benchmarks', 'paper_figures')
+r = sh(BIN/'ruff', 'check', '--output-format', 'concise', *LINTED)
+if r.returncode: print(r.stdout[-3000:], r.stderr[-1000:], sep='\n', flush=True)
+record(r.returncode == 0, f"ruff check {' '.join(LINTED)}", 'see the findings above')
 
 # nbdev-test, notebook by notebook (in parallel), so the count names what failed
 nbs = sorted(p for p in (ROOT/'nbs').rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in p.relative_to(ROOT/'nbs').parts))

@@ -1,6 +1,5 @@
 "The `recl` command: help, bad input, JSON output, resumable runs."
-import json, os, signal, subprocess, time
-from pathlib import Path
+import json, os, signal, subprocess
 import pytest
 from conftest import recl, RECL, TINY
 

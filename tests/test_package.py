@@ -1,6 +1,5 @@
 "The package builds as a wheel holding every exported module, and the notebooks' modules import."
 import importlib, subprocess, sys, zipfile
-from pathlib import Path
 from conftest import ROOT
 
 def test_wheel_contains_modules(tmp_path):

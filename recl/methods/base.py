@@ -7,11 +7,10 @@ Docs: https://recl-dev.github.io/recl/methods_base.html.md"""
 
 # %% ../../nbs/20_methods_base.ipynb #9aae5fea
 from __future__ import annotations
-import copy, difflib, importlib, inspect, math, types, typing
+import difflib, importlib, inspect, math, types, typing
 from collections.abc import Mapping
 import torch
-from torch import nn
-from ..core import ReclError, check_choice, torch_generator
+from ..core import ReclError, check_choice
 from ..engine import Plugin
 
 # %% auto #0

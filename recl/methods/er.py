@@ -9,7 +9,7 @@ Docs: https://recl-dev.github.io/recl/er.html.md"""
 from __future__ import annotations
 import torch
 import torch.nn.functional as F
-from ..core import ReclError, torch_generator
+from ..core import torch_generator
 from ..engine import Plugin
 from .base import TaskMemory, check_int
 

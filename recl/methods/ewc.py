@@ -11,7 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from torch.func import functional_call, vmap, grad
-from ..core import ReclError, check_choice, torch_generator
+from ..core import check_choice, torch_generator
 from ..engine import Plugin
 from .base import check_int, check_interval
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import ReclError, torch_generator
+from ..core import torch_generator
 from ..engine import Plugin
 from .base import check_int, check_interval
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import torch
 import torch.nn.functional as F
-from ..core import ReclError
 from ..engine import Plugin
 from .base import check_interval
 

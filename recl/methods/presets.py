@@ -9,7 +9,7 @@ Docs: https://recl-dev.github.io/recl/presets.html.md"""
 # %% ../../nbs/28_presets.ipynb #4b43d44d
 from __future__ import annotations
 import copy
-from ..core import ReclError, check_choice, seed_everything
+from ..core import ReclError, check_choice
 from .base import METHODS, parse_methods
 
 # %% auto #0

@@ -9,8 +9,7 @@ Docs: https://recl-dev.github.io/recl/upgd.html.md"""
 from __future__ import annotations
 import math
 import torch
-from torch import nn
-from ..core import ReclError, torch_generator
+from ..core import torch_generator
 from ..engine import Plugin
 from .base import check_interval
 
