@@ -23,9 +23,8 @@ __all__ = ['TRAINING_FIELDS', 'baseline_space', 'with_params', 'tuning_key', 'tu
 TRAINING_FIELDS = ('lr', 'epochs')  # Table 4 rows that are `RunConfig` fields rather than method arguments
 
 def baseline_space(cfg:RunConfig, params=None) -> list[dict]:
-    "Table 4 rows searched for `cfg.method` (without ReCL's), each with its `name`; `params` keeps only the named ones."
-    rows = [dict(r, name=r['param'] if r['method'] == 'all' else f"{r['method']}.{r['param']}")
-            for r in search_space(cfg.method) if r['method'] != 'recl']
+    "Table 4 rows searched for `cfg.method` (ReCL's reconstruction has its own, `RECON_SEARCH_SPACE`), each with its `name`; `params` keeps only the named ones."
+    rows = [dict(r, name=r['param'] if r['method'] == 'all' else f"{r['method']}.{r['param']}") for r in search_space(cfg.method)]
     if cfg.iterations: rows = [r for r in rows if r['name'] != 'epochs']  # a fixed number of iterations overrides epochs
     if params:
         names = [r['name'] for r in rows]
