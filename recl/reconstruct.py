@@ -16,8 +16,8 @@ from .recon_losses import margin_out_grad, kkt_residual, lambda_loss, prior_loss
 from .smooth_relu import smooth_copy, smooth_relu, SmoothReLU
 
 # %% auto #0
-__all__ = ['RECON_SEARCH_SPACE', 'ReconstructionDiverged', 'chain_kkt_residual', 'chain_kkt_grad', 'Reconstruction',
-           'balanced_labels', 'reconstruct']
+__all__ = ['RECON_SEARCH_SPACE', 'GPU_LOSS_READ_EVERY', 'ReconstructionDiverged', 'chain_kkt_residual', 'chain_kkt_grad',
+           'Reconstruction', 'balanced_labels', 'reconstruct']
 
 # %% ../nbs/12_reconstruct.ipynb #d48c4c1d
 class ReconstructionDiverged(ReclError):
@@ -194,6 +194,8 @@ def reconstruct(model:nn.Module, classes, m:int, epochs:int=1000, lr_x:float=0.0
     torch.set_flush_denormal(True)
     return _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress)
 
+GPU_LOSS_READ_EVERY = 25   # on a GPU, iterations between reads of the loss values (each read waits for the GPU)
+
 def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress):
     if layers is None: params = [p for p in net.parameters()]
     opt_x = torch.optim.SGD([x], lr=lr_x, momentum=momentum)
@@ -205,9 +207,8 @@ def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min
         from tqdm.auto import tqdm
         it = tqdm(it, desc='reconstruct')
     done, pending = 0, []
-    # on a GPU the loss values are read back every 25 iterations, not every one (each read waits for the GPU);
     # keep_diverged needs the state of the last finite iteration, so it reads every iteration
-    every = 25 if dev.type == 'cuda' and not keep_diverged else 1
+    every = GPU_LOSS_READ_EVERY if dev.type == 'cuda' and not keep_diverged else 1
     for ep in it:
         if layers is not None: l_rec, gx, gl = chain_kkt_grad(layers, x.detach(), y, lam.detach(), alpha)
         else: l_rec = kkt_residual(net, x, y, lam)
