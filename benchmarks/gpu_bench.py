@@ -81,10 +81,10 @@ def one_run(cfg, device, compile_model=False):
 
 def train(a):
     from recl.experiment import RunConfig
-    say("Split MNIST (mnist5k, CIL, MLP 784-1000-1000, 100 images/class, 20 epochs, batch 64), seconds per run (seed 0):")
+    say(f"Split MNIST (mnist5k, CIL, MLP 784-1000-1000, 100 images/class, {a.epochs} epochs, batch 64), seconds per run (seed 0):")
     rows = {}
     for strategy in ('none', 'naive'):
-        cfg = RunConfig(scenario='cil', method='finetune', recl=strategy)
+        cfg = RunConfig(scenario='cil', method='finetune', recl=strategy, epochs=a.epochs)
         rows[strategy] = one_run(cfg, 'cpu')
         s, rec = rows[strategy]
         say(f"  finetune recl={strategy:5s} cpu        {s:7.2f} s  (train {rec['seconds']['train']:.2f}, reconstruct "
@@ -92,15 +92,15 @@ def train(a):
     if not CUDA: say("  cuda: SKIPPED (no CUDA GPU)"); return
     one_run(RunConfig(scenario='cil', method='finetune', epochs=1), 'cuda')           # warm-up: CUDA context, cuBLAS
     for strategy in ('none', 'naive'):
-        cfg = RunConfig(scenario='cil', method='finetune', recl=strategy)
+        cfg = RunConfig(scenario='cil', method='finetune', recl=strategy, epochs=a.epochs)
         for label, tf32 in (('cuda fp32', False), ('cuda tf32', True)):
             set_tf32(tf32); s, rec = one_run(cfg, 'cuda'); set_tf32(False)
             say(f"  finetune recl={strategy:5s} {label}  {s:7.2f} s  (train {rec['seconds']['train']:.2f}, reconstruct "
                 f"{rec['seconds']['reconstruct']:.2f})  ACC {rec['acc']:.2f}  speed-up vs cpu {rows[strategy][0] / s:5.1f}x")
     if left() < 20: say(f"  torch.compile of the model: SKIPPED (budget: {left():.0f} s left)"); return
     try:
-        s, rec = one_run(RunConfig(scenario='cil', method='finetune'), 'cuda', compile_model=True)
-        s2, rec2 = one_run(RunConfig(scenario='cil', method='finetune'), 'cuda', compile_model=True)
+        s, rec = one_run(RunConfig(scenario='cil', method='finetune', epochs=a.epochs), 'cuda', compile_model=True)
+        s2, rec2 = one_run(RunConfig(scenario='cil', method='finetune', epochs=a.epochs), 'cuda', compile_model=True)
         say(f"  finetune recl=none  cuda fp32 torch.compile(model): first run {s:.2f} s (compiling), second {s2:.2f} s  ACC {rec2['acc']:.2f}")
     except Exception as e: say(f"  torch.compile of the model FAILED: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
 
@@ -129,18 +129,19 @@ def worker(a):
     from recl.experiment import RunConfig
     torch.set_num_threads(a.threads)
     for j in range(a.jobs):
-        t = time.time(); _, rec = one_run(RunConfig(scenario='cil', method='finetune', recl='naive', epochs=10), 'cuda')
+        t = time.time(); _, rec = one_run(RunConfig(scenario='cil', method='finetune', recl='naive', epochs=a.epochs), 'cuda')
         print(json.dumps(dict(start=t, end=time.time(), acc=rec['acc'])), flush=True)
 
 def share(a):
     if not CUDA: say("sharing one GPU: SKIPPED (no CUDA GPU)"); return
-    say(f"sharing one GPU: {a.total_jobs} Finetune+ReCL Split MNIST runs (10 epochs) split over K processes started together")
+    say(f"sharing one GPU: {a.total_jobs} Finetune+ReCL Split MNIST runs ({a.epochs} epochs) split over K processes started together")
     base = None
     for K in (1, 4, 2):
         if K > 1 and left() < 15: say(f"  K={K}: SKIPPED (budget: {left():.0f} s left)"); continue
         threads = max(1, (os.cpu_count() or 2) // K)
         t = time.time()
-        procs = [subprocess.Popen([sys.executable, __file__, 'worker', '--jobs', str(a.total_jobs // K), '--threads', str(threads)],
+        procs = [subprocess.Popen([sys.executable, __file__, 'worker', '--jobs', str(a.total_jobs // K), '--threads', str(threads),
+                                   '--epochs', str(a.epochs)],
                                   stdout=subprocess.PIPE, text=True) for _ in range(K)]
         outs = [p.communicate()[0] for p in procs]; wall = time.time() - t
         if any(p.returncode for p in procs): say(f"  K={K}: a worker FAILED (exit codes {[p.returncode for p in procs]})"); continue
@@ -157,11 +158,13 @@ def main():
     ap.add_argument('part', choices=['recon', 'train', 'cifar', 'share', 'worker'])
     ap.add_argument('--cpu-iters', type=int, default=10); ap.add_argument('--cuda-iters', type=int, default=300)
     ap.add_argument('--cifar-epochs', type=int, default=5)
+    ap.add_argument('--epochs', type=int, default=None, help='epochs of the Split MNIST runs (train: 20, share: 10)')
     ap.add_argument('--total-jobs', type=int, default=8)
     ap.add_argument('--jobs', type=int, default=1); ap.add_argument('--threads', type=int, default=1)
     a = ap.parse_args()
     if a.part != 'worker': say(f"[{a.part}] torch {torch.__version__}, " + (f"GPU {torch.cuda.get_device_name()}" if CUDA else "no CUDA GPU") +
                                f", {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads")
+    if a.epochs is None: a.epochs = 10 if a.part in ('share', 'worker') else 20
     globals()[a.part](a)
 
 if __name__ == '__main__': main()
