@@ -31,8 +31,8 @@ if ls .whl/*.whl >/dev/null 2>&1; then
 fi
 if $PY -c 'import recl, os, sys; sys.exit(0 if os.path.realpath(os.path.dirname(recl.__file__)) == os.path.realpath("recl") else 1)' 2>/dev/null; then
   echo "recl: already importable from this checkout"
-elif $PY -m pip install -q --no-deps --no-build-isolation -e . >/tmp/recl-pip.log 2>&1; then
-  echo "recl: pip install --no-deps --no-build-isolation -e . (no dependency downloaded)"
+elif $PY -m pip install -q --no-index --no-deps --no-build-isolation -e . >/tmp/recl-pip.log 2>&1; then
+  echo "recl: pip install --no-index --no-deps --no-build-isolation -e . (nothing downloaded)"
 else
   export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
   echo "recl: pip install -e . failed offline ($(tail -1 /tmp/recl-pip.log | cut -c1-120)); using PYTHONPATH=<checkout> instead"
