@@ -113,7 +113,7 @@ def cifar(a):
     say(f"CIFAR-10 format (random pixels written here), CIL 5x2 classes, HomogeneousCNN, 100 images/class, {epochs} epochs, seconds per run:")
     cfg = RunConfig(dataset='cifar10', scenario='cil', model='cnn', method='finetune', epochs=epochs, data_root=root)
     s_cpu, rec = one_run(cfg, 'cpu')
-    say(f"  finetune cpu        {s_cpu:7.2f} s  ACC {rec['acc']:.2f} (chance level: the pixels are random)")
+    say(f"  finetune cpu        {s_cpu:7.2f} s  ACC {rec['acc']:.2f} (random pixels: the accuracy means nothing)")
     if not CUDA: say("  cuda: SKIPPED (no CUDA GPU)"); return
     one_run(RunConfig(dataset='cifar10', scenario='cil', model='cnn', epochs=1, data_root=root), 'cuda')   # warm-up (cuDNN)
     for label, tf32 in (('cuda fp32', False), ('cuda tf32', True)):
