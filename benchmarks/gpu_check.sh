@@ -65,7 +65,7 @@ else
 fi
 GPU_BENCH_BUDGET_S=60 part "reconstruction ms/iteration" 80 $PY benchmarks/gpu_bench.py recon
 [ $NO_MNIST = 0 ] && GPU_BENCH_BUDGET_S=50 part "Split MNIST seconds per run" 75 $PY benchmarks/gpu_bench.py train
-part "CNN on CIFAR-10-format data" 45 $PY benchmarks/gpu_bench.py cifar $([ "$HAVE_CUDA" = 1 ] || echo --cifar-epochs 1)
+part "CNN on CIFAR-10-format data" 60 $PY benchmarks/gpu_bench.py cifar $([ "$HAVE_CUDA" = 1 ] || echo --cifar-epochs 1)
 [ $NO_MNIST = 0 ] && GPU_BENCH_BUDGET_S=50 part "several runs sharing one GPU" 65 $PY benchmarks/gpu_bench.py share
 
 section "summary"
