@@ -75,36 +75,48 @@ class Learner:
         kw = dict(momentum=self.momentum) if self.optimizer_name == 'sgd' else {}
         return OPTIMIZERS[self.optimizer_name](self.model.parameters(), lr=self.lr, **kw)
 
-    def to_dev(self, *ts): return [t.to(self.device) for t in ts]
+    def to_dev(self, *ts):
+        "`ts` on the learner's device (copies to a GPU are queued without waiting for it)."
+        return [t.to(self.device, non_blocking=self.device.type == 'cuda') for t in ts]
 
     @property
     def head_size(self): return n_outputs(self.model)
 
 # %% ../nbs/04_engine.ipynb #6392a89b
 @torch.no_grad()
-def evaluate(model:nn.Module, x:torch.Tensor, y:torch.Tensor, batch_size:int=1000, device=None) -> float:
-    "Accuracy in percent of `model` on `(x, y)`."
+def evaluate(model:nn.Module, x:torch.Tensor, y:torch.Tensor, batch_size:int|None=None, device=None) -> float:
+    "Accuracy in percent of `model` on `(x, y)`, wherever `x` and `y` are (one host sync at the end)."
     if len(x) == 0: return float('nan')
     was = model.training; model.eval()
-    dev = device or next(model.parameters()).device
-    correct = sum((model(x[i:i+batch_size].to(dev)).argmax(1).cpu() == y[i:i+batch_size]).sum().item() for i in range(0, len(x), batch_size))
+    dev = torch.device(device) if device is not None else next(model.parameters()).device
+    bs, nb = batch_size or (4096 if dev.type == 'cuda' else 1000), dev.type == 'cuda'
+    correct = torch.zeros((), dtype=torch.long, device=dev)
+    for i in range(0, len(x), bs):
+        correct += (model(x[i:i+bs].to(dev, non_blocking=nb)).argmax(1) == y[i:i+bs].to(dev, non_blocking=nb)).sum()
     model.train(was)
-    return 100.0 * correct / len(x)
+    return 100.0 * correct.item() / len(x)
 
 # %% ../nbs/04_engine.ipynb #e6fd7006
-def _batches(n, bs, g, epochs, iterations):
-    "Index batches: `epochs` passes of random permutations, or `iterations` batches cycling through them."
+def _batches(n, bs, g, epochs, iterations, device=None):
+    "Index batches on `device`: `epochs` passes of random permutations, or `iterations` batches cycling through them."
     if iterations:
         done = 0
         while done < iterations:
-            perm = torch.randperm(n, generator=g)
+            perm = torch.randperm(n, generator=g).to(device or 'cpu', non_blocking=True)
             for i in range(0, n, bs):
                 if done == iterations: return
                 yield perm[i:i+bs]; done += 1
     else:
         for _ in range(epochs):
-            perm = torch.randperm(n, generator=g)
+            perm = torch.randperm(n, generator=g).to(device or 'cpu', non_blocking=True)
             for i in range(0, n, bs): yield perm[i:i+bs]
+
+@patch
+def _check_finite(self:Learner, loss_sum, task, step, per_epoch):
+    "Raise `ReclError` if a loss summed over the last epoch is NaN or infinite (one host sync per epoch)."
+    if loss_sum is not None and not torch.isfinite(loss_sum).item():
+        raise ReclError(f"training loss became {loss_sum.item()} on task {task.index+1} (epoch {-(-step // per_epoch)}); "
+                        f"lower the learning rate (now {self.lr})")
 
 @patch
 def train_task(self:Learner, task:Task):
@@ -114,13 +126,15 @@ def train_task(self:Learner, task:Task):
     for p in self.plugins: p.before_task(self, task)
     x, y = task.x_train, task.y_train
     for p in self.plugins: x, y = p.train_data(self, task, x, y)
+    x, y = self.to_dev(x, y)
     self.optimizer = self.make_optimizer()
     g = torch_generator(self.seed * 1000 + task.index)
     n_batches = self.iterations or self.epochs * -(-len(x) // self.batch_size)
+    per_epoch, step, loss_sum = max(1, -(-len(x) // self.batch_size)), 0, None
     self.model.train()
-    for idx in tqdm(_batches(len(x), self.batch_size, g, self.epochs, self.iterations), total=n_batches,
+    for idx in tqdm(_batches(len(x), self.batch_size, g, self.epochs, self.iterations, x.device), total=n_batches,
                     desc=f"task {task.index+1}/{len(self.stream)}", leave=False, disable=not self.progress):
-        xb, yb = self.to_dev(x[idx], y[idx])
+        xb, yb = x[idx], y[idx]
         for p in self.plugins: xb, yb = p.batch(self, xb, yb)
         self.optimizer.zero_grad(set_to_none=True)
         logits = self.model(xb)
@@ -128,11 +142,13 @@ def train_task(self:Learner, task:Task):
         for p in self.plugins:
             extra = p.loss(self, xb, yb, logits)
             if extra is not None: loss = loss + extra
-        if not torch.isfinite(loss): raise ReclError(f"training loss became {loss.item()} on task {task.index+1}; lower the learning rate (now {self.lr})")
-        self.last_loss = loss.item()
+        self.last_loss = loss.detach()   # a tensor on the device: reading it would wait for the GPU
+        loss_sum = self.last_loss if loss_sum is None else loss_sum + self.last_loss
         loss.backward()
         for p in self.plugins: p.after_backward(self)
         if not any([p.step(self) for p in self.plugins]): self.optimizer.step()
+        step += 1
+        if step % per_epoch == 0 or step == n_batches: self._check_finite(loss_sum, task, step, per_epoch); loss_sum = None
     self.model.eval()
     for p in self.plugins: p.after_task(self, task)
 
@@ -159,12 +175,14 @@ def plugin_seconds(self:Learner) -> dict:
 def _fit(self:Learner, on_task_end=None) -> Result:
     T = len(self.stream)
     R = np.full((T, T), np.nan)
+    test = {}   # test splits, copied to the device once
     for task in tqdm(self.stream, desc='tasks', disable=not self.progress):
         t0 = time.perf_counter(); before = sum(self.plugin_seconds().values())
         self.train_task(task)
         self.seconds['train'] += time.perf_counter() - t0 - (sum(self.plugin_seconds().values()) - before)
         for j in range(task.index + 1):
-            R[task.index, j] = evaluate(self.model, self.stream[j].x_test, self.stream[j].y_test, device=self.device)
+            if j not in test: test[j] = self.to_dev(self.stream[j].x_test, self.stream[j].y_test)
+            R[task.index, j] = evaluate(self.model, *test[j], device=self.device)
         if on_task_end: on_task_end(self, task, R)
     self.seconds.update(self.plugin_seconds())
     self.seconds['total'] = sum(v for k, v in self.seconds.items() if k != 'total')

@@ -17,8 +17,8 @@ from .recon_losses import margin_out_grad, kkt_residual, lambda_loss, prior_loss
 from .smooth_relu import smooth_copy, smooth_relu, SmoothReLU
 
 # %% auto #0
-__all__ = ['RECON_DEFAULTS', 'RECON_SEARCH_SPACE', 'ReconstructionDiverged', 'chain_kkt_residual', 'chain_kkt_grad',
-           'Reconstruction', 'balanced_labels', 'flush_denormal', 'reconstruct']
+__all__ = ['RECON_DEFAULTS', 'RECON_SEARCH_SPACE', 'GPU_LOSS_READ_EVERY', 'ReconstructionDiverged', 'chain_kkt_residual',
+           'chain_kkt_grad', 'Reconstruction', 'balanced_labels', 'flush_denormal', 'reconstruct']
 
 # %% ../nbs/12_reconstruct.ipynb #d48c4c1d
 class ReconstructionDiverged(ReclError):
@@ -209,6 +209,8 @@ def reconstruct(model:nn.Module, classes, m:int, epochs:int=_D['epochs'], lr_x:f
     with flush_denormal():
         return _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale)
 
+GPU_LOSS_READ_EVERY = 25   # on a GPU, iterations between reads of the loss values (each read waits for the GPU)
+
 def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale):
     opt_x = torch.optim.SGD([x], lr=lr_x * scale, momentum=momentum)
     opt_l = torch.optim.SGD([lam], lr=lr_lambda * scale, momentum=momentum)
@@ -218,23 +220,30 @@ def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min
     if progress:
         from tqdm.auto import tqdm
         it = tqdm(it, desc='reconstruct')
-    done = 0
+    done, pending = 0, []
+    # keep_diverged needs the state of the last finite iteration, so it reads every iteration
+    every = GPU_LOSS_READ_EVERY if dev.type == 'cuda' and not keep_diverged else 1
     for ep in it:
         if layers is not None: l_rec, gx, gl = chain_kkt_grad(layers, x.detach(), y, lam.detach(), alpha)
         else: l_rec = kkt_residual(net, x, y, lam)
         l_lam, l_pri = lambda_loss(lam, lambda_min), prior_loss(x)
         L = total_loss(l_rec, l_lam, l_pri)
-        vals = torch.stack([L, l_rec, l_lam, l_pri]).detach().cpu().tolist()
-        if not all(map(math.isfinite, vals)):
+        pending.append(torch.stack([L, l_rec, l_lam, l_pri]).detach())
+        rows = torch.stack(pending).cpu().tolist() if len(pending) == every or ep == epochs - 1 else []
+        if rows: pending = []
+        for e, vals in enumerate(rows, ep - len(rows) + 1):
+            if all(map(math.isfinite, vals)): continue
             if not keep_diverged:
-                raise ReconstructionDiverged(f"reconstruction loss became {vals[0]} at epoch {ep} (rec={vals[1]:.4g}, lambda={vals[2]:.4g}, "
+                raise ReconstructionDiverged(f"reconstruction loss became {vals[0]} at epoch {e} (rec={vals[1]:.4g}, lambda={vals[2]:.4g}, "
                                              f"prior={vals[3]:.4g}); try a smaller lr_x (now {lr_x:g}) or lr_lambda (now {lr_lambda:g}), "
                                              "or float64, or pass keep_diverged=True to get the last finite state")
             diverged = True
             if prev is not None:
                 with torch.no_grad(): x.copy_(prev[0]); lam.copy_(prev[1])
             break
-        for k, v in zip(hist, vals): hist[k].append(v)
+        if diverged: break
+        for vals in rows:
+            for k, v in zip(hist, vals): hist[k].append(v)
         if keep_diverged: prev = (x.detach().clone(), lam.detach().clone())
         if layers is not None:
             ax, al = torch.autograd.grad(l_lam + l_pri, [x, lam])
@@ -242,7 +251,7 @@ def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min
         else: x.grad, lam.grad = torch.autograd.grad(L, [x, lam])
         opt_x.step(); opt_l.step()
         done = ep + 1
-        if progress and ep % 50 == 0: it.set_postfix(loss=f"{vals[0]:.4g}")
+        if progress and ep % 50 == 0 and hist['total']: it.set_postfix(loss=f"{hist['total'][-1]:.4g}")
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
     return Reconstruction(x.detach().cpu(), y.cpu(), lam.detach().cpu(), hist, done, diverged, time.perf_counter() - t0,
                           'closed-form' if layers is not None else 'autograd',

@@ -17,11 +17,14 @@ from .base import TaskMemory, check_int, check_interval
 __all__ = ['agem_project', 'AGEM']
 
 # %% ../../nbs/24_agem.ipynb #3a0f6fb8
+def _project(g, g_ref, eps):
+    "The projected gradient and whether `g` and `g_ref` conflict, without a branch (which would wait for a GPU every step)."
+    dot = torch.dot(g, g_ref); conflict = dot < 0
+    return g - torch.where(conflict, dot, torch.zeros_like(dot)) / (torch.dot(g_ref, g_ref) + eps) * g_ref, conflict
+
 def agem_project(g:torch.Tensor, g_ref:torch.Tensor, eps:float=1e-12) -> torch.Tensor:
-    "A-GEM's projection of the flat gradient `g` given the flat reference gradient `g_ref`."
-    dot = torch.dot(g, g_ref)
-    if dot >= 0: return g
-    return g - dot / (torch.dot(g_ref, g_ref) + eps) * g_ref
+    "A-GEM's projection of the flat gradient `g` given the flat reference gradient `g_ref` (`g`'s values if they do not conflict)."
+    return _project(g, g_ref, eps)[0]
 
 class AGEM(Plugin):
     "Averaged GEM: project the gradient when it conflicts with the gradient on a memory sample."
@@ -32,22 +35,28 @@ class AGEM(Plugin):
         self.eps = check_interval('A-GEM eps', eps, 0, float('inf'))
         self.seed = seed
         self.memory = TaskMemory(per_task=self.patterns_per_experience)
-        self.n_projected = 0
+        self._n_projected = 0
+
+    @property
+    def n_projected(self) -> int:
+        "How many steps had their gradient projected."
+        return int(self._n_projected)
 
     def before_task(self, learner, task):
         self._g = torch_generator(self.seed * 7919 + 31 * task.index + 5)
+        self._mx, self._my = learner.to_dev(self.memory.x, self.memory.y)   # the memory on the device, once per task
 
     def after_backward(self, learner):
-        if len(self.memory) == 0: return
+        if len(self._my) == 0: return
         params = [p for p in learner.model.parameters() if p.requires_grad]
         g = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten() for p in params])
-        mx, my = learner.to_dev(*self.memory.sample(self.sample_size, self._g))
-        ref = torch.autograd.grad(F.cross_entropy(learner.model(mx), my), params, allow_unused=True)
+        # the draw of TaskMemory.sample, on the CPU generator (the same samples on every device); only the indices travel
+        idx = torch.randperm(len(self._my), generator=self._g)[:self.sample_size].to(self._my.device, non_blocking=True)
+        ref = torch.autograd.grad(F.cross_entropy(learner.model(self._mx[idx]), self._my[idx]), params, allow_unused=True)
         g_ref = torch.cat([(r if r is not None else torch.zeros_like(p)).flatten() for r, p in zip(ref, params)])
         self.last_g_ref = g_ref
-        new = agem_project(g, g_ref, self.eps)
-        if new is g: return
-        self.n_projected += 1
+        new, conflict = _project(g, g_ref, self.eps)
+        self._n_projected = self._n_projected + conflict.long()   # a device counter, read only when asked for
         i = 0
         for p in params:
             p.grad = new[i:i+p.numel()].view_as(p).clone(); i += p.numel()

@@ -29,12 +29,13 @@ class ER(Plugin):
 
     def before_task(self, learner, task):
         self._g = torch_generator(self.seed * 7919 + 17 * task.index + 1)
+        self._mx, self._my = learner.to_dev(self.memory.x, self.memory.y)   # the buffer on the device, once per task
 
     def batch(self, learner, x, y):
-        if len(self.memory) == 0: return x, y
-        mx, my = self.memory.sample(self.mem_batch_size or learner.batch_size, self._g)
-        mx, my = learner.to_dev(mx, my)
-        return torch.cat([x, mx]), torch.cat([y, my])
+        if len(self._my) == 0: return x, y
+        # the draw of TaskMemory.sample, on the CPU generator (the same batches on every device); only the indices travel
+        idx = torch.randperm(len(self._my), generator=self._g)[:self.mem_batch_size or learner.batch_size].to(self._my.device, non_blocking=True)
+        return torch.cat([x, self._mx[idx]]), torch.cat([y, self._my[idx]])
 
     def after_task(self, learner, task):
         self.memory.add(task.index, task.x_train, task.y_train, torch_generator(self.seed * 7919 + 17 * task.index + 2))
@@ -42,12 +43,12 @@ class ER(Plugin):
 
     def _finetune(self, learner):
         "Extra passes over the buffer (Table 4's replay fine-tuning epochs)."
-        x, y = self.memory.x, self.memory.y
+        x, y = learner.to_dev(self.memory.x, self.memory.y)
         opt = learner.make_optimizer(); learner.model.train()
         for _ in range(self.finetune_epochs):
-            perm = torch.randperm(len(y), generator=self._g)
+            perm = torch.randperm(len(y), generator=self._g).to(y.device, non_blocking=True)
             for i in range(0, len(y), learner.batch_size):
-                xb, yb = learner.to_dev(x[perm[i:i+learner.batch_size]], y[perm[i:i+learner.batch_size]])
+                xb, yb = x[perm[i:i+learner.batch_size]], y[perm[i:i+learner.batch_size]]
                 opt.zero_grad(set_to_none=True)
                 F.cross_entropy(learner.model(xb), yb).backward(); opt.step()
         learner.model.eval()

@@ -17,11 +17,13 @@ from .base import check_interval
 __all__ = ['upgd_scaling', 'UPGD']
 
 # %% ../../nbs/23_upgd.ipynb #209f065c
-def upgd_scaling(u_hat:torch.Tensor, max_u:float, max_abs_u:float) -> torch.Tensor:
-    "UPGD's protection `s` in [0,1]: `sigmoid(u_hat/max_u)`, guarded when `max_u <= 0`."
-    if math.isfinite(max_u) and max_u > 0: return torch.sigmoid(u_hat / max_u)
-    if math.isfinite(max_abs_u) and max_abs_u > 0: return torch.sigmoid(u_hat / max_abs_u)
-    return torch.full_like(u_hat, 0.5)
+def upgd_scaling(u_hat:torch.Tensor, max_u, max_abs_u) -> torch.Tensor:
+    "UPGD's protection `s` in [0,1]: `sigmoid(u_hat/max_u)`, guarded when `max_u <= 0` (maxima: floats or 0-dim tensors)."
+    # branch-free, so that maxima held on a GPU are never read back
+    mu, ma = (torch.as_tensor(v, dtype=u_hat.dtype, device=u_hat.device) for v in (max_u, max_abs_u))
+    use_u, use_a = torch.isfinite(mu) & (mu > 0), torch.isfinite(ma) & (ma > 0)
+    d = torch.where(use_u, mu, torch.where(use_a, ma, torch.ones_like(mu)))
+    return torch.where(use_u | use_a, torch.sigmoid(u_hat / d), torch.full_like(u_hat, 0.5))
 
 class UPGD(Plugin):
     "Utility-based perturbed gradient descent (first-order, global scaling) as the update rule."
@@ -35,7 +37,7 @@ class UPGD(Plugin):
         self._g = torch_generator(seed)
 
     def before_task(self, learner, task):
-        self._g = torch_generator(self.seed * 7919 + task.index + 3)
+        self._g = torch_generator(self.seed * 7919 + task.index + 3, learner.device)   # noise is drawn where the weights are
 
     def _state(self, name, p):
         st = self.state.get(name)
@@ -47,16 +49,18 @@ class UPGD(Plugin):
     @torch.no_grad()
     def step(self, learner):
         lr, ps = learner.lr, [(n, p) for n, p in learner.model.named_parameters() if p.grad is not None]
-        max_u, max_abs = -math.inf, 0.0
+        if not ps: return True
         for n, p in ps:
             st = self._state(n, p); st['step'] += 1
             st['u'].mul_(self.beta).add_(-p.grad * p, alpha=1 - self.beta)
-            max_u, max_abs = max(max_u, st['u'].max().item()), max(max_abs, st['u'].abs().max().item())
+        us = [self.state[n]['u'] for n, _ in ps]
+        max_u, max_abs = torch.stack([u.max() for u in us]).max(), torch.stack([u.abs().max() for u in us]).max()
+        if self._g.device.type != ps[0][1].device.type: self._g = torch_generator(self.seed * 7919 + 3, ps[0][1].device)
         self.last_scalings = {}
         for n, p in ps:
             st = self.state[n]
             s = upgd_scaling(st['u'] / (1 - self.beta ** st['step']), max_u, max_abs)
             self.last_scalings[n] = s
-            noise = torch.randn(p.shape, generator=self._g).to(p.device) * self.sigma
+            noise = torch.randn(p.shape, generator=self._g, device=p.device, dtype=p.dtype) * self.sigma
             p.mul_(1 - lr * self.weight_decay).add_((p.grad + noise) * (1 - s), alpha=-lr)
         return True
