@@ -52,18 +52,30 @@ def serial_reference(grid_path, out):
     run_jobs([(c, s) for c in configs for s in seeds], ResultsStore(out), 'cpu', progress=False)
     return records(out)
 
-def test_scheduler_two_workers_one_killed(tmp_path):
+def _wait_for_records(out, p, more_than:int, t0):
+    "Wait until the store holds more than `more_than` records while the driver `p` runs."
+    while not (out/'records').exists() or len(list((out/'records').rglob('seed*.json'))) <= more_than:
+        assert p.poll() is None and time.time() - t0 < 400, p.communicate()
+        time.sleep(0.2)
+    return len(list((out/'records').rglob('seed*.json')))
+
+def test_scheduler_two_workers_ctrl_c_and_one_killed(tmp_path):
+    """8 jobs on a real cluster: Ctrl-C on the driver after the first record (exit 130, whole records only), then the same
+    command resumes and one worker is killed with SIGKILL mid-way; the grid completes, equal to a serial run's."""
     grid = tmp_path/'grid.json'; grid.write_text(json.dumps(GRID))
+    out = tmp_path/'cluster'
+    cmd = [RECL, 'grid', grid, '--out', out, '--device', 'cpu']
     with dask_cluster(2) as (addr, workers):
-        out = tmp_path/'cluster'
-        p = subprocess.Popen([RECL, 'grid', grid, '--scheduler', addr, '--out', out, '--device', 'cpu'],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-        t0 = time.time()
-        while not (out/'records').exists() or not list((out/'records').rglob('seed*.json')):   # jobs are running: kill a worker
-            assert p.poll() is None and time.time() - t0 < 300, p.communicate()
-            time.sleep(0.2)
-        at_kill = len(list((out/'records').rglob('seed*.json')))
-        os.kill(workers[0].pid, signal.SIGKILL)
+        p = subprocess.Popen(cmd + ['--scheduler', addr], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        at_int = _wait_for_records(out, p, 0, time.time())
+        p.send_signal(signal.SIGINT)
+        so, se = p.communicate(timeout=120)
+        assert p.returncode == 130 and 'run the same command again to resume' in se, se[-2000:]
+        interrupted = records(out)   # only whole records (checked by `records`)
+        assert at_int <= len(interrupted) < 8
+        p = subprocess.Popen(cmd + ['--scheduler', addr], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        at_kill = _wait_for_records(out, p, len(interrupted), time.time())
+        os.kill(workers[0].pid, signal.SIGKILL)   # jobs are running on both workers
         so, se = p.communicate(timeout=600)
         assert p.returncode == 0, se[-3000:]
         assert workers[0].wait(10) == -signal.SIGKILL and workers[1].poll() is None
@@ -75,10 +87,11 @@ def test_scheduler_two_workers_one_killed(tmp_path):
         # same code, shapes and seed on one machine (each job runs single-threaded in both): bit-identical
         assert got[k]['acc_matrix'] == want[k]['acc_matrix'], k
         assert got[k]['config'] == want[k]['config']
+    for k, r in interrupted.items(): assert got[k] == r   # records saved before Ctrl-C were kept, not redone
 
-def test_tune_two_workers_resumes_after_driver_killed(tmp_path):
-    import optuna
-    n = 6
+def _tune_kill_resume(tmp_path, n, kill_after):
+    "`recl tune --workers 2` for `n` trials; its driver (and workers) killed with SIGKILL after `kill_after` finished trials; rerun."
+    import optuna, sqlalchemy.exc
     args = [RECL, 'tune', '--n-per-class', '10', '--epochs', '2', '--set', 'model.hidden=[20]', '--method', 'ewc',
             '--params', 'lr', 'ewc.lam', '--val-per-class', '5', '--trials', str(n), '--workers', '2', '--out', tmp_path, '--device', 'cpu']
     p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
@@ -86,14 +99,14 @@ def test_tune_two_workers_resumes_after_driver_killed(tmp_path):
     def trials():
         if not db.exists(): return []
         try: return optuna.load_study(study_name=optuna.get_all_study_names(f'sqlite:///{db}')[0], storage=f'sqlite:///{db}').trials
-        except (IndexError, KeyError, Exception): return []
+        except (IndexError, KeyError, sqlalchemy.exc.OperationalError): return []   # not created yet / being written
     t0 = time.time()
-    while len([t for t in trials() if t.state.is_finished()]) < 2:
-        assert p.poll() is None and time.time() - t0 < 400
+    while len([t for t in trials() if t.state.is_finished()]) < kill_after:
+        assert p.poll() is None and time.time() - t0 < 900
         time.sleep(0.5)
     os.killpg(p.pid, signal.SIGKILL); p.wait()   # the driver and its local workers
     before = {t.number: (t.params, t.value, t.datetime_complete) for t in trials() if t.state.is_finished()}
-    assert 2 <= len(before) < n
+    assert kill_after <= len(before) < n
     r = recl(*args[1:], '--json')
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads(r.stdout)
@@ -108,6 +121,15 @@ def test_tune_two_workers_resumes_after_driver_killed(tmp_path):
     for t in after[:2]:
         c = with_params(base, t.params); c.val_per_class = 5
         assert trial_job(c.to_dict(), 0, 'cpu', threads=1)['acc'] == t.value
+    return before, after
+
+def test_tune_two_workers_resumes_after_driver_killed(tmp_path):
+    _tune_kill_resume(tmp_path, 6, 2)
+
+@pytest.mark.slow
+def test_tune_20_trials_two_workers_resumes(tmp_path):
+    before, after = _tune_kill_resume(tmp_path, 20, 8)
+    print(f"killed after {len(before)} finished trials; rerun completed {len(after)} trials, all COMPLETE")
 
 @pytest.mark.parametrize('args,msg', [
     (['--workers', '0'], '--workers must be an integer >= 1, got 0'),
