@@ -157,7 +157,11 @@ def run(cfg:RunConfig|dict, seeds=(0,), out=None, device='auto', progress:bool=F
     if not seeds: raise ReclError("give at least one seed")
     own = executor is None
     ex = open_executor(quiet=True) if own else executor
-    if ex.client is None: get_device(device)   # in this process the device must exist here; on a cluster, on the workers
+    if ex.client is None:   # in this process the device and the data must be here (on a cluster: on the workers)
+        get_device(device)
+        source = None if cfg.dataset == 'tinyimagenet' else _source(cfg.dataset, cfg.data_root)
+        make_stream(cfg.dataset, cfg.scenario, cfg.n_tasks, cfg.classes_per_task, cfg.n_per_class, cfg.val_per_class,
+                    seed=seeds[0], root=cfg.data_root, source=source)   # missing data or too few samples fail before any job
     else: check_choice('device', str(device).split(':')[0], ('auto', 'cpu', 'cuda'))
     store = ResultsStore(out) if out is not None else None
     try: records, failures = run_jobs([(cfg.to_dict(), s) for s in seeds], store, device, ex, progress=progress, on_record=on_record, desc=cfg.name)
