@@ -182,3 +182,24 @@ def test_grid_failure_is_listed_and_others_saved(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and '1 of 2 jobs failed' in err and 'FloatingPointError: loss is NaN' in err, err
     assert len(records(tmp_path/'o')) == 1
+
+def test_grid_plan_counts_store_and_estimates(tmp_path, capsys):
+    from recl.cli import main
+    from recl.cluster import load_grid, run_jobs
+    from recl.store import ResultsStore
+    g = tmp_path/'grid.json'
+    g.write_text(json.dumps(dict(seeds=[0, 1], defaults=dict(TINY, epochs=2), configs=[dict(method='finetune'), dict(method='ewc')])))
+    configs, _ = load_grid(g)
+    run_jobs([(configs[0], 0)], ResultsStore(tmp_path/'o'), 'cpu', progress=False)
+    assert main(['grid', str(g), '--plan', '--out', str(tmp_path/'o'), '--device', 'cpu']) == 0
+    out = capsys.readouterr().out
+    assert '2 configurations x 2 seeds = 4 jobs; 1 in the store, 3 to run; estimated' in out, out
+    assert len(records(tmp_path/'o')) == 1   # planning ran nothing into the store
+
+@pytest.mark.slow
+def test_make_paper_plan_smoke(tmp_path):
+    r = subprocess.run([sys.executable, ROOT/'paper_figures'/'make_paper.py', '--profile', 'smoke', '--plan', '--out', tmp_path/'store'],
+                       capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert 'table1_2_main' in r.stdout and 'all (unique)' in r.stdout and 'est. CPU' in r.stdout
+    assert not list((tmp_path/'store'/'records').rglob('*.json'))   # nothing ran
