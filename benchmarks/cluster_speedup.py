@@ -5,7 +5,7 @@
 Wall times include starting the worker processes. Prints the times, the speed-up of (2) over (1) (target >= 1.7x on
 2 cores) and the overhead of (3) over (1) (target <= 10 %), and checks the records are identical in all three.
 
-    python benchmarks/cluster_speedup.py                 # 8 jobs: Finetune+ReCL, Split MNIST (embedded), MLP 400-400
+    python benchmarks/cluster_speedup.py                 # 8 jobs: Finetune+ReCL, Split MNIST (embedded), MLP 400-400, 20 epochs
     python benchmarks/cluster_speedup.py --epochs 2      # a quick check that it runs
 
 Run it on an otherwise idle machine: other processes on the cores change every number."""
@@ -14,7 +14,7 @@ import argparse, json, os, sys, time
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--jobs', type=int, default=8, help='number of jobs (seeds 0..N-1)')
-    ap.add_argument('--epochs', type=int, default=10, help='training epochs per task')
+    ap.add_argument('--epochs', type=int, default=20, help='training epochs per task')
     ap.add_argument('--hidden', type=int, nargs='+', default=[400, 400])
     ap.add_argument('--json', action='store_true', help='print the numbers as one JSON object')
     a = ap.parse_args(argv)
