@@ -1,4 +1,5 @@
 # recl: `make demo` runs the main job, `make test` runs every check. Both create .venv and install what they need.
+# `make paper PROFILE=paper WORKERS=N` (N local worker processes) or `SCHEDULER=tcp://HOST:PORT` (a running Dask cluster).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PROFILE ?= quick
 DATA_ROOT ?=
+SCHEDULER ?=
+WORKERS ?=
 
 .PHONY: install demo test lint paper clean
 
@@ -27,7 +30,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check recl tests scripts benchmarks paper_figures
 
 paper: $(STAMP)
-	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT))
+	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT)) \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(WORKERS),--workers $(WORKERS))
 
 clean:
 	rm -rf $(VENV) demo_out runs

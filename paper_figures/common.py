@@ -4,7 +4,7 @@ reused), summarise ACC/BWT over seeds, and write every table as CSV + Markdown a
 A dataset that is missing yields a table saying "not run: data not found at <path>" instead of an error; any other
 failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README, non-zero exit)."""
 from __future__ import annotations
-import traceback
+import sys
 from pathlib import Path
 import matplotlib
 matplotlib.use('Agg')
@@ -31,25 +31,32 @@ def cfg(**kw) -> dict:
     return RunConfig(**kw).to_dict()
 
 def run_grid(configs, seeds, out, extra=None):
-    """Run each configuration (dict of RunConfig fields) for `seeds` in store `out`.
+    """Run each configuration (dict of RunConfig fields) for `seeds` in store `out`: all (configuration, seed) jobs at once
+    through `recl.cluster`, in this kernel or on the Dask cluster named by RECL_SCHEDULER (`make_paper.py --workers/--scheduler`).
     Returns (rows, missing): rows = one dict per configuration with its records (or 'error'), missing = message or None.
-    `extra`: per-configuration dict of label columns (same length as configs)."""
-    rows, missing = [], None
+    `extra`: per-configuration dict of label columns (same length as configs). Under `make_paper.py --plan` nothing runs:
+    the jobs are written to the plan and every row is 'not run: planned'."""
+    from recl.cluster import open_executor, run_jobs, planning, job_key
+    from recl.store import ResultsStore
+    jobs = [(c, s) for c in configs for s in seeds]
+    with open_executor(quiet=True) as ex:
+        recs, failures = run_jobs(jobs, ResultsStore(out), executor=ex, progress=False)
+    fail, rows, missing = dict(failures), [], None
     for i, c in enumerate(configs):
         label = dict(extra[i]) if extra else {}
-        if missing and c.get('dataset') in missing:   # same dataset: don't try again
-            rows.append(dict(label, config=c, records=[], error=f"not run: {missing[c['dataset']]}")); continue
-        try: recs = run(c, seeds=seeds, out=out)
-        except Exception as e:
-            if is_missing_data(e):
-                missing = dict(missing or {}); missing[c.get('dataset')] = str(e)
-                rows.append(dict(label, config=c, records=[], error=f"not run: {e}"))
+        if planning():
+            rows.append(dict(label, config=c, records=[], error='not run: planned')); missing = 'planned by make_paper.py --plan (nothing run)'; continue
+        errs = [fail[job_key(c, s)] for s in seeds if job_key(c, s) in fail]
+        if errs:
+            msg = errs[0].removeprefix('ReclError: ')
+            if 'not found at' in msg or 'needs a data root' in msg:
+                missing = missing or msg; rows.append(dict(label, config=c, records=[], error=f"not run: {msg}"))
             else:
-                traceback.print_exc()
-                rows.append(dict(label, config=c, records=[], error=f"failed: {type(e).__name__}: {e}"))
+                print(f"failed: {c}: {errs[0]}", file=sys.stderr)
+                rows.append(dict(label, config=c, records=[], error=f"failed: {errs[0]}"))
             continue
-        rows.append(dict(label, config=c, records=recs, error=None))
-    return rows, (next(iter(missing.values())) if missing else None)
+        rows.append(dict(label, config=c, records=recs[i*len(seeds):(i+1)*len(seeds)], error=None))
+    return rows, missing
 
 def summary(rows, cols) -> pd.DataFrame:
     "One line per configuration: label columns `cols`, 'ACC'/'BWT' as 'mean ± std' (`recl.metrics.summarize_frame`), numeric means/stds, seeds, seconds."

@@ -2,6 +2,11 @@
 save the executed notebooks to _executed/, and write README.md with every table (numbers measured) and figure.
 
     python paper_figures/make_paper.py --profile quick|paper|smoke [--data-root DIR] [--out STORE] [--outputs DIR]
+                                       [--workers N | --scheduler tcp://HOST:PORT] [--plan]
+
+--workers N runs the notebooks' jobs (runs and hyper-parameter trials) on N local worker processes, --scheduler on a
+running Dask cluster (recl.cluster); --plan runs nothing and prints the jobs per notebook, how many are already in the store,
+and the estimated CPU time from timed probes.
 
 Resumable: runs go through a results store (--out) that skips every finished (configuration, seed) record, so a rerun
 after an interruption only does what is missing. A failing notebook is reported and the others still run; the exit
@@ -107,6 +112,43 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
         L += [f"### {png.stem}", "", f"![{png.stem}]({rel(png)}) ([PDF]({rel(png.with_suffix('.pdf'))}))", ""]
     path.write_text("\n".join(L) + "\n")
 
+PLANNED = [n for n in NOTEBOOKS if n not in ('galleries', 'runtime')]   # notebooks whose work is grids and searches
+
+def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
+    "Execute the grid notebooks in plan mode (nothing runs), then count their jobs and estimate the CPU time from probes."
+    import tempfile
+    from recl.cluster import PLAN_ENV, plan
+    from recl.store import ResultsStore
+    from recl.experiment import RunConfig
+    tmp = Path(tempfile.mkdtemp(prefix='recl-plan-'))
+    store, rows, seen, all_jobs, all_trials = ResultsStore(out), [], set(), [], []
+    print(f"planning profile {profile!r} (store {out}); probes are timed with one thread on this machine", flush=True)
+    for nb in [n for n in nbs if n in PLANNED]:
+        os.environ[PLAN_ENV] = str(tmp/f'{nb}.jsonl')
+        _, secs, err = execute(nb, params_for(profile, nb, out, tmp/'outputs', data_root), tmp)
+        del os.environ[PLAN_ENV]
+        if err: print(f"  {nb}: planning failed: {err}", file=sys.stderr); continue
+        entries = [json.loads(l) for l in (tmp/f'{nb}.jsonl').read_text().splitlines()] if (tmp/f'{nb}.jsonl').exists() else []
+        jobs = {(json.dumps(c, sort_keys=True), s): (c, s) for e in entries if e['kind'] == 'runs' for c, s, _ in e['jobs']}
+        trials = {e['study']: (e['config'], e['n_trials'] - e['finished']) for e in entries if e['kind'] == 'trials'}
+        p = plan(list(jobs.values()), store, probe=True, device=device, trials=list(trials.values()), progress=True)
+        rows.append((nb, p))
+        new_jobs = [j for k, j in jobs.items() if k not in seen]; seen |= set(jobs)
+        all_jobs += new_jobs; all_trials += [t for t in trials.values()]
+        print(f"  {nb}: planned in {secs:.0f}s", flush=True)
+    total = plan(all_jobs, store, probe=True, device=device, trials=all_trials)
+    cpu = lambda sec: f"{sec/3600:.2f} h" if sec >= 3600 else f"{sec/60:.1f} min"
+    head = f"{'notebook':<16}{'jobs':>7}{'in store':>10}{'to run':>8}{'trials':>8}{'est. CPU':>12}{'not estimated':>15}"
+    print('\n' + head); print('-' * len(head))
+    fmt = lambda n, p: f"{n:<16}{p['jobs']:>7}{p['in_store']:>10}{p['to_run']:>8}{p['trials']:>8}{cpu(p['seconds']):>12}{p['not_estimated']:>15}"
+    for nb, p in rows: print(fmt(nb, p))
+    print('-' * len(head)); print(fmt('all (unique)', total))
+    print(f"\njobs = (configuration, seed) runs; trials = hyper-parameter search trials still to run (not in the store). "
+          f"CPU time: one thread per job on this machine, from {total['probes']} timed probes scaled linearly in epochs and trials "
+          f"(a rough estimate); with N worker processes the wall time is about CPU time / N. 'not estimated': jobs whose data is "
+          f"missing here. Not planned: {', '.join(n for n in nbs if n not in PLANNED)} (computed directly in the notebook).")
+    return 0
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--profile', default='quick', choices=list(PROFILES))
@@ -118,6 +160,9 @@ def main(argv=None) -> int:
     ap.add_argument('--only', nargs='*', default=None, help='run only these notebooks')
     ap.add_argument('--jobs', type=int, default=1, help='notebooks executed at once (runtime always runs last)')
     ap.add_argument('--readme-only', action='store_true', help='only rewrite the README from the outputs already there')
+    ap.add_argument('--workers', type=int, default=None, help='run the jobs on N local worker processes (one thread each)')
+    ap.add_argument('--scheduler', default=None, help='run the jobs on a running Dask cluster at tcp://HOST:PORT')
+    ap.add_argument('--plan', action='store_true', help='run nothing: print jobs per notebook, how many are in the store, estimated CPU time')
     a = ap.parse_args(argv)
     out, outputs = Path(a.out).resolve(), Path(a.outputs).resolve()
     executed = Path(a.executed).resolve() if a.executed else outputs.parent/'_executed'
@@ -131,6 +176,18 @@ def main(argv=None) -> int:
     os.environ['PYTHONPATH'] = os.pathsep.join([str(HERE)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
     if a.jobs > 1:   # several kernels at once: one thread each, or they oversubscribe the cores
         for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ.setdefault(k, '1')
+    from recl.core import ReclError
+    if a.plan:
+        try: return make_plan(a.profile, nbs, out, data_root)
+        except ReclError as e: print(f"make_paper.py: error: {e}", file=sys.stderr); return 2
+    from recl.cluster import open_executor, SCHEDULER_ENV
+    try: executor = open_executor(scheduler=a.scheduler, workers=a.workers)   # the kernels reach it through RECL_SCHEDULER
+    except ReclError as e: print(f"make_paper.py: error: {e}", file=sys.stderr); return 2
+    if executor.client is not None: os.environ[SCHEDULER_ENV] = executor.client.scheduler.address
+    try: return _make(a, nbs, out, outputs, executed, readme, data_root)
+    finally: executor.close()
+
+def _make(a, nbs, out, outputs, executed, readme, data_root) -> int:
     t0 = time.time()
     if a.readme_only:
         results = [(n, 0., None if (executed/f'{n}.ipynb').exists() else 'not executed yet') for n in nbs]

@@ -18,8 +18,8 @@ from .metrics import accuracy_table
 from .store import ResultsStore, results_table
 
 # %% auto #0
-__all__ = ['config_from_args', 'make_parser', 'cmd_run', 'cmd_tune', 'cmd_table', 'demo_configs', 'reconstruction_grid',
-           'cmd_demo', 'main']
+__all__ = ['config_from_args', 'make_parser', 'executor_from_args', 'cmd_run', 'cmd_tune', 'cmd_grid', 'cmd_table',
+           'demo_configs', 'reconstruction_grid', 'cmd_demo', 'main']
 
 # %% ../nbs/40_cli.ipynb #285409a1
 class _Parser(argparse.ArgumentParser):
@@ -97,6 +97,15 @@ def _add_config_args(r):
     io.add_argument('--out', default='runs', help='results folder (default: runs)')
     io.add_argument('--device', default='auto', help='auto (CUDA when present), cpu or cuda')
 
+def _add_cluster_args(r):
+    "Where the jobs run (shared by `run`, `tune` and `grid`; see `recl.cluster`)."
+    c = r.add_argument_group('where to run (default: in this process)')
+    c.add_argument('--workers', type=int, metavar='N', help='start N local single-threaded worker processes for this command')
+    c.add_argument('--scheduler', metavar='tcp://HOST:PORT', help='use a running Dask cluster (dask scheduler + dask worker processes)')
+    c.add_argument('--cluster', metavar='KIND', help='start workers through a batch system: slurm (dask-jobqueue)')
+    c.add_argument('--jobs', type=int, default=1, metavar='K', help='with --cluster: number of batch jobs to submit (default 1)')
+    c.add_argument('--cluster-config', dest='cluster_config', metavar='FILE', help='with --cluster slurm: TOML file with a [slurm] section (queue, cores, memory, gpus, walltime, ...)')
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog='recl', description="ReCL: continual learning with reconstructed data. "
                 "Run experiments of 'Slowing Down Forgetting in Continual Learning' and store their results.")
@@ -108,7 +117,7 @@ def make_parser() -> argparse.ArgumentParser:
                               '  recl run --dataset cifar10 --data-root ~/data --model cnn --scenario dil\n'
                               '  recl run --preset vdv --method er --json',
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_config_args(r)
+    _add_config_args(r); _add_cluster_args(r)
     r.add_argument('--seeds', type=int, nargs='+', default=[0], help='seeds to run (default: 0)')
     r.add_argument('--tuned', action='store_true', help='use the hyper-parameters that `recl tune` saved under --out for this configuration')
     r.add_argument('--json', action='store_true', help='print one JSON object per seed on stdout; no progress bars')
@@ -122,12 +131,26 @@ def make_parser() -> argparse.ArgumentParser:
                               '  recl run --method ewc --scenario cil --tuned --seeds 0 1 2\n'
                               '  recl tune --method lwf --params lr lwf.alpha --trials 20',
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_config_args(u)
+    _add_config_args(u); _add_cluster_args(u)
     u.add_argument('--trials', type=int, default=100, help='number of trials (default 100, as in the paper)')
     u.add_argument('--seed', type=int, default=0, help='seed of the data split, the models and the sampler (default 0)')
     u.add_argument('--val-per-class', dest='val_per_class', type=int, default=20, help='validation samples per class (default 20)')
     u.add_argument('--params', nargs='+', help='tune only these names (e.g. lr ewc.lam); default: all of the method\'s Table 4 rows')
     u.add_argument('--json', action='store_true', help='print the result as one JSON object; no progress bar')
+    gr = sub.add_parser('grid', help='run many configurations x seeds from a TOML/JSON file (resumable)',
+                        description='Run every configuration of a grid file for each of its seeds, as one list of jobs '
+                                    '(in parallel with --workers/--scheduler/--cluster). The file holds `seeds`, optional `defaults` '
+                                    'and a list `configs` of RunConfig keys; every configuration is checked before anything runs. '
+                                    'Finished records are reused; failed jobs are listed at the end (exit code 1).',
+                        epilog='examples:\n  recl grid grid.toml --workers 2\n  recl grid grid.toml --plan\n'
+                               '  recl grid grid.toml --scheduler tcp://10.0.0.5:8786 --device cuda',
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    gr.add_argument('file', help='grid file (.toml or .json)')
+    gr.add_argument('--out', default='runs', help='results folder (default: runs)')
+    gr.add_argument('--device', default='auto', help='auto (CUDA when present), cpu or cuda (CUDA jobs ask the workers for a GPU)')
+    gr.add_argument('--plan', action='store_true', help='only print the jobs, how many are in the store, and the estimated CPU time (timed probes)')
+    gr.add_argument('--json', action='store_true', help='print one JSON object per record on stdout; no progress bar')
+    _add_cluster_args(gr)
     d = sub.add_parser('demo', help='the main job: Split MNIST on the embedded data, printed and plotted')
     d.add_argument('--out', default='demo_out', help='where the plots and records go (default: demo_out)')
     d.add_argument('--seeds', type=int, nargs='+', default=[0], help='seeds (default: 0)')
@@ -144,8 +167,15 @@ def _print_record(rec, cfg):
     print(accuracy_table(R).to_string())
     print(f"ACC {rec['acc']:.2f}  BWT {rec['bwt']:.2f}  |  seconds: " + ', '.join(f"{k} {v:.1f}" for k, v in rec['seconds'].items()))
 
+def executor_from_args(a):
+    "The `recl.cluster.Executor` chosen by --workers/--scheduler/--cluster (in this process by default)."
+    from recl.cluster import open_executor
+    return open_executor(scheduler=a.scheduler, workers=a.workers, cluster=a.cluster, jobs=a.jobs,
+                         cluster_config=a.cluster_config, quiet=getattr(a, 'json', False))
+
 def cmd_run(a):
     cfg = config_from_args(a)
+    ex = executor_from_args(a)
     store = ResultsStore(a.out)
     if a.tuned:
         from recl.hpsearch import apply_tuned
@@ -154,7 +184,7 @@ def cmd_run(a):
     def on_record(rec):
         if a.json: print(json.dumps({k: rec[k] for k in ('seed', 'acc_matrix', 'acc', 'bwt', 'forgetting', 'seconds', 'config', 'name', 'provenance')} | {'reused': bool(rec.get('reused'))}), flush=True)
         else: _print_record(rec, cfg)
-    recs = run(cfg, a.seeds, out=store.root, device=a.device, progress=not a.json, on_record=on_record)
+    with ex: recs = run(cfg, a.seeds, out=store.root, device=a.device, progress=not a.json, on_record=on_record, executor=ex)
     if not a.json and len(recs) > 1:
         print('\nover seeds:'); print(results_table(recs, by=['method', 'recl']).to_string())
     return 0
@@ -162,8 +192,9 @@ def cmd_run(a):
 def cmd_tune(a):
     from recl.hpsearch import tune, tuned_path
     cfg = config_from_args(a)
-    res = tune(cfg, n_trials=a.trials, seed=a.seed, val_per_class=a.val_per_class, params=a.params, out=a.out,
-               device=a.device, progress=not a.json)
+    with executor_from_args(a) as ex:
+        res = tune(cfg, n_trials=a.trials, seed=a.seed, val_per_class=a.val_per_class, params=a.params, out=a.out,
+                   device=a.device, progress=not a.json, executor=ex)
     if a.json:
         print(json.dumps({k: res[k] for k in ('method', 'best_params', 'best_value', 'n_trials', 'n_failed', 'seed', 'val_per_class', 'searched', 'seconds')}))
         return 0
@@ -171,6 +202,28 @@ def cmd_tune(a):
           f"validation ACC {res['best_value']:.2f}")
     for k, v in res['best_params'].items(): print(f"  {k} = {v}")
     print(f"saved to {tuned_path(cfg, a.out)}; use them with: recl run ... --tuned --out {a.out}")
+    return 0
+
+def cmd_grid(a):
+    from recl.cluster import load_grid, run_jobs, plan, JobsFailed
+    from recl.core import get_device
+    configs, seeds = load_grid(a.file)
+    jobs = [(c, s) for c in configs for s in seeds]
+    if a.plan:
+        store = ResultsStore(a.out) if (Path(a.out)/'records').exists() else None
+        p = plan(jobs, store, device=a.device)
+        print(f"{len(configs)} configurations x {len(seeds)} seeds = {p['jobs']} jobs; {p['in_store']} in the store, {p['to_run']} to run; "
+              f"estimated {p['seconds']/3600:.2f} CPU hours ({p['seconds']:.0f} s) with one thread on this machine, from timed probes")
+        return 0
+    ex = executor_from_args(a)
+    if ex.client is None: get_device(a.device)
+    store = ResultsStore(a.out)
+    def on_record(rec):
+        if a.json: print(json.dumps({k: rec[k] for k in ('seed', 'acc_matrix', 'acc', 'bwt', 'forgetting', 'seconds', 'config', 'name')} | {'reused': bool(rec.get('reused'))}), flush=True)
+    with ex: recs, failures = run_jobs(jobs, store, a.device, ex, progress=not a.json, on_record=on_record, desc='grid')
+    done = [r for r in recs if r is not None]
+    if not a.json and done: print(results_table(done).to_string())
+    if failures: raise JobsFailed(failures, len(jobs))
     return 0
 
 def cmd_table(a):
@@ -235,7 +288,12 @@ def main(argv=None) -> int:
     p = make_parser()
     a = p.parse_args(argv)
     if a.command is None: p.print_help(); return 2
-    try: return dict(run=cmd_run, tune=cmd_tune, demo=cmd_demo, table=cmd_table)[a.command](a)
+    from recl.cluster import JobsFailed
+    try: return dict(run=cmd_run, tune=cmd_tune, grid=cmd_grid, demo=cmd_demo, table=cmd_table)[a.command](a)
+    except JobsFailed as e:   # the other jobs finished and are saved; list what failed
+        print(f"recl: error: {len(e.failures)} of {e.n_total} jobs failed (the others are saved):", file=sys.stderr)
+        for k, m in e.failures: print(f"  {k}: {m}", file=sys.stderr)
+        return 1
     except ReclError as e:
         print(f"recl: error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt:

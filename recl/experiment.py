@@ -147,24 +147,28 @@ def run_seed(cfg:RunConfig, seed:int, device='auto', progress:bool=False, store:
     return rec
 
 # %% ../nbs/33_experiment.ipynb #420f6528
-def run(cfg:RunConfig|dict, seeds=(0,), out=None, device='auto', progress:bool=False, on_record=None) -> list[dict]:
-    "Run `cfg` for each seed (reusing finished records under `out`); returns the records."
+def run(cfg:RunConfig|dict, seeds=(0,), out=None, device='auto', progress:bool=False, on_record=None, executor=None) -> list[dict]:
+    """Run `cfg` for each seed (reusing finished records under `out`); returns the records. The seeds run on `executor`
+    (`recl.cluster`: in this process by default, or on a Dask cluster); each record is saved as it arrives."""
+    from recl.cluster import open_executor, run_jobs, JobsFailed
     cfg = RunConfig.from_dict(cfg) if isinstance(cfg, dict) else cfg
-    cfg.validate()
+    cfg.validate(); build_plugins(cfg)   # a bad setting fails here, before any job starts
     if not seeds: raise ReclError("give at least one seed")
+    own = executor is None
+    ex = open_executor(quiet=True) if own else executor
+    if ex.client is None:   # in this process the device and the data must be here (on a cluster: on the workers)
+        get_device(device)
+        source = None if cfg.dataset == 'tinyimagenet' else _source(cfg.dataset, cfg.data_root)
+        make_stream(cfg.dataset, cfg.scenario, cfg.n_tasks, cfg.classes_per_task, cfg.n_per_class, cfg.val_per_class,
+                    seed=seeds[0], root=cfg.data_root, source=source)   # missing data or too few samples fail before any job
+    else: check_choice('device', str(device).split(':')[0], ('auto', 'cpu', 'cuda'))
     store = ResultsStore(out) if out is not None else None
-    records = []
-    for seed in seeds:
-        rec = store.get(cfg.to_dict(), seed) if store is not None else None
-        if rec is None:
-            rec = run_seed(cfg, seed, device=device, progress=progress, store=store)
-            if store is not None: store.put(rec)
-            rec = json.loads(json.dumps(_jsonable_rec(rec)))
-        else: rec['reused'] = True
-        records.append(rec)
-        if on_record: on_record(rec)
+    try: records, failures = run_jobs([(cfg.to_dict(), s) for s in seeds], store, device, ex, progress=progress, on_record=on_record, desc=cfg.name)
+    finally:
+        if own: ex.close()
+    if failures:
+        msgs = {m for _, m in failures}
+        if len(failures) == len(seeds) and len(msgs) == 1 and next(iter(msgs)).startswith('ReclError: '):
+            raise ReclError(next(iter(msgs))[len('ReclError: '):])   # every seed refused the same input (e.g. missing data)
+        raise JobsFailed(failures, len(seeds))
     return records
-
-def _jsonable_rec(rec):
-    from recl.store import _jsonable
-    return _jsonable(rec)

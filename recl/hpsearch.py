@@ -7,7 +7,7 @@ Docs: https://recl-dev.github.io/recl/hpsearch.html.md"""
 
 # %% ../nbs/35_hpsearch.ipynb #ad5c1488
 from __future__ import annotations
-import json
+import json, math
 from pathlib import Path
 from tqdm.auto import tqdm
 from .core import ReclError, check_choice
@@ -17,7 +17,8 @@ from .methods.base import check_int
 from .store import ResultsStore, config_key, atomic_write_json
 
 # %% auto #0
-__all__ = ['TRAINING_FIELDS', 'baseline_space', 'with_params', 'tuning_key', 'tuned_path', 'tune', 'load_tuned', 'apply_tuned']
+__all__ = ['TRAINING_FIELDS', 'baseline_space', 'with_params', 'tuning_key', 'tuned_path', 'trial_job', 'tune', 'load_tuned',
+           'apply_tuned']
 
 # %% ../nbs/35_hpsearch.ipynb #699cd329
 TRAINING_FIELDS = ('lr', 'epochs')  # Table 4 rows that are `RunConfig` fields rather than method arguments
@@ -56,11 +57,22 @@ def _suggest(trial, r):
 def tuned_path(cfg:RunConfig, out) -> Path: return Path(out).expanduser()/'tuned'/f"{config_key(tuning_key(cfg))}.json"
 
 # %% ../nbs/35_hpsearch.ipynb #0a3411be
+def trial_job(config:dict, seed:int, device:str='auto', threads:int|None=None) -> dict:
+    "One trial: train `config` with `seed` and score it on the validation split; a refused configuration returns its error."
+    if threads:
+        import torch
+        torch.set_num_threads(threads)
+    try: rec = run_seed(RunConfig.from_dict(config), seed, device=device, split='val')
+    except ReclError as e: return dict(error=str(e))
+    return dict(acc=rec['acc'], bwt=rec['bwt'], seconds=rec['seconds']['total'])
+
 def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20, params=None, out='runs',
-         device='auto', progress:bool=False) -> dict:
-    "Search `cfg.method`'s Table 4 hyper-parameters with Optuna on the validation split; save and return the best."
+         device='auto', progress:bool=False, executor=None) -> dict:
+    """Search `cfg.method`'s Table 4 hyper-parameters with Optuna on the validation split; save and return the best.
+    Trials run on `executor` (`recl.cluster`; in this process by default), as many at once as it has worker threads."""
     import optuna
     from optuna.trial import TrialState
+    from recl.cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
     cfg = (RunConfig.from_dict(cfg) if isinstance(cfg, dict) else cfg).validate()
     if cfg.recl != 'none': cfg = RunConfig.from_dict({**cfg.to_dict(), 'recl': 'none', 'recl_kw': {}})
     n_trials, val_per_class = check_int('number of trials', n_trials), check_int('val_per_class', val_per_class)
@@ -71,23 +83,49 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
     study_name = 'tune-' + config_key(dict(config=cfg.to_dict(), seed=seed, val_per_class=val_per_class, params=names))
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     study = optuna.create_study(study_name=study_name, storage=store.optuna_url, load_if_exists=True, direction='maximize')
-
-    def objective(trial):
-        p = {r['name']: _suggest(trial, r) for r in rows}
-        tcfg = with_params(cfg, p); tcfg.val_per_class = val_per_class
-        try: rec = run_seed(tcfg, seed, device=device, split='val')
-        except ReclError as e:
-            trial.set_user_attr('error', str(e)); return float('nan')  # NaN marks the trial failed
-        trial.set_user_attr('bwt', rec['bwt']); trial.set_user_attr('seconds', rec['seconds']['total'])
-        return rec['acc']
-
     finished = lambda: [t for t in study.trials if t.state in (TrialState.COMPLETE, TrialState.FAIL)]
-    with tqdm(total=n_trials, initial=min(len(finished()), n_trials), desc=f"tuning {cfg.method}", disable=not progress) as bar:
-        while len(finished()) < n_trials:
-            study = optuna.load_study(study_name=study_name, storage=store.optuna_url,
-                                      sampler=optuna.samplers.TPESampler(seed=seed * 100_003 + len(finished())))
-            study.optimize(objective, n_trials=1)
-            bar.update(1)
+    if planning():   # plan mode: say how many trials are missing, run nothing
+        note_plan(kind='trials', study=study_name, config=dict(cfg.to_dict(), val_per_class=val_per_class), seed=seed,
+                  n_trials=n_trials, finished=min(len(finished()), n_trials))
+        if len(finished()) < n_trials: return dict(planned=True, best_params={}, study=study_name)
+
+    own = executor is None and len(finished()) < n_trials
+    ex = open_executor(quiet=True) if own else executor
+    pool = None
+    def submit(trial_id, number, p):
+        tcfg = with_params(cfg, p); tcfg.val_per_class = val_per_class
+        threads = None if ex is None or ex.client is None else 1
+        pool.submit(Task(f"trial-{study_name}-{number}", trial_job, (tcfg.to_dict(), seed, device, threads),
+                         job_resources(device), dict(trial_id=trial_id, number=number)))
+    def record(t, res, err):
+        trial = optuna.trial.Trial(study, t.info['trial_id'])
+        msg = failure_message(err) if err is not None else res.get('error')
+        if msg is None and res['acc'] is not None and not math.isnan(res['acc']):
+            trial.set_user_attr('bwt', res['bwt']); trial.set_user_attr('seconds', res['seconds'])
+            study.tell(t.info['number'], res['acc'])
+        else:
+            trial.set_user_attr('error', msg or 'validation ACC is NaN'); study.tell(t.info['number'], state=TrialState.FAIL)
+    try:
+        if ex is not None:
+            pool = Pool(ex)
+            # trials left running by an interrupted driver run again with the values they had drawn
+            for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+                if set(t.params) == set(names): submit(t._trial_id, t.number, t.params)
+                else: study.tell(t.number, state=TrialState.FAIL)   # interrupted before its values were drawn
+        with tqdm(total=n_trials, initial=min(len(finished()), n_trials), desc=f"tuning {cfg.method}", disable=not progress) as bar:
+            while pool is not None:
+                # ask for new trials while a worker thread is free; the sampler is re-seeded with the trial's number
+                while len(finished()) + len(pool) < n_trials and len(pool) < ex.slots:
+                    study.sampler = optuna.samplers.TPESampler(seed=seed * 100_003 + len(study.trials))
+                    trial = study.ask()
+                    submit(trial._trial_id, trial.number, {r['name']: _suggest(trial, r) for r in rows})
+                if not len(pool): break
+                record(*pool.next_done()); bar.update(1)
+    except BaseException:
+        if pool is not None: pool.cancel()
+        raise
+    finally:
+        if own: ex.close()
     done = finished()[:n_trials]
     ok = [t for t in done if t.state == TrialState.COMPLETE]
     if not ok: raise ReclError(f"all {len(done)} trials failed; the first: {done[0].user_attrs.get('error', 'unknown error')}")
