@@ -13,8 +13,9 @@ from .core import ReclError, torch_generator
 from .recon_losses import margins, lambda_loss, prior_loss
 
 # %% auto #0
-__all__ = ['mean_pairwise_distance', 'effective_rank', 'mean_pairwise_cosine', 'diversity', 'logits_of', 'margin_stats',
-           'confusion', 'model_measures', 'replay_measures', 'same_class_cos2', 'reconstruct_repel']
+__all__ = ['CONTROLS', 'SWEEP', 'FIXES', 'mean_pairwise_distance', 'effective_rank', 'mean_pairwise_cosine', 'diversity',
+           'logits_of', 'margin_stats', 'confusion', 'model_measures', 'replay_measures', 'same_class_cos2',
+           'reconstruct_repel', 'controls_grid', 'sweep_grid', 'replay_log', 'acc_frame', 'replay_frame', 'old_errors']
 
 # %% ../nbs/31_what_recl_carries.ipynb #26021f1f
 def _flat(x) -> torch.Tensor: return torch.as_tensor(x).detach().flatten(1).double()
@@ -116,3 +117,84 @@ def reconstruct_repel(model, classes, m:int, repel:float, epochs:int=20, lr_x:fl
         opt_x.step(); opt_l.step()
     return Reconstruction(x.detach().cpu(), y.cpu(), lam.detach().cpu(), hist, epochs, False, 0., 'closed-form+repel',
                           dict(hp, epochs=epochs, m=m, seed=seed, repel=repel, dtype=str(dtype).replace('torch.', '')))
+
+# %% ../nbs/31_what_recl_carries.ipynb #f3c543ad
+CONTROLS = ('none', 'off', 'naive', 'noise', 'real', 'class_mean', 'class_mean_noise', 'shuffled', 'head_only', 'align_head')
+SWEEP = dict(lr_x=[0.01, 0.1, 0.3], init_scale=[1e-4, 1e-2, 1e-1], epochs=[5, 100], alpha=[10., 500.])
+FIXES = {'lr_x=0.1, epochs=200': dict(lr_x=0.1, epochs=200), 'lr_x=0.01, epochs=1000': dict(lr_x=0.01, epochs=1000),
+         'repel=1': dict(repel=1.), 'repel=10': dict(repel=10.), 'repel=100': dict(repel=100.)}
+
+def _cfg(scenario, dataset, data_root, **kw):
+    from recl.experiment import RunConfig
+    return RunConfig(dataset=dataset, data_root=data_root, scenario=scenario, **kw)
+
+def controls_grid(scenario:str, dataset:str='mnist5k', data_root=None) -> dict:
+    "`{name: RunConfig}`: Finetune, Finetune+ReCL, each control of `CONTROLS` and ER with the same per-class budget."
+    out = {s: _cfg(scenario, dataset, data_root, recl=s, recl_kw={} if s == 'none' else dict(measure=True))
+           for s in CONTROLS if not (s == 'align_head' and scenario == 'dil')}
+    out['er'] = _cfg(scenario, dataset, data_root, method='er', hparams=dict(mem_per_class=20))
+    return out
+
+def sweep_grid(scenario:str='cil', dataset:str='mnist5k', data_root=None) -> dict:
+    "`{label: RunConfig}`: Finetune+ReCL at the defaults, one hyper-parameter changed at a time (`SWEEP`), and the fixes (`FIXES`)."
+    pts = {'default': {}, **{f"{k}={v:g}": {k: v} for k, vs in SWEEP.items() for v in vs}, **FIXES}
+    return {label: _cfg(scenario, dataset, data_root, recl='naive', recl_kw=dict(measure=True, **kw)) for label, kw in pts.items()}
+
+# %% ../nbs/31_what_recl_carries.ipynb #e7d67944
+import numpy as np
+import pandas as pd
+
+def replay_log(rec:dict) -> dict:
+    "The ReCL plugin's summary in record `rec` (`{}` for a run without ReCL)."
+    return next((v for v in rec.get('plugins', {}).values() if 'reconstructions' in v), {})
+
+def acc_frame(runs:dict, ref:str|None=None) -> pd.DataFrame:
+    "ACC/BWT mean and std over seeds per name of `runs` (`{name: [record per seed]}`), and the ACC difference to `runs[ref]` paired by seed."
+    rows = {}
+    for name, recs in runs.items():
+        a, b = np.array([r['acc'] for r in recs]), np.array([r['bwt'] for r in recs])
+        row = dict(ACC=a.mean(), ACC_std=a.std(), BWT=b.mean(), BWT_std=b.std(), seeds=len(recs))
+        if ref is not None:
+            base = {r['seed']: r['acc'] for r in runs[ref]}
+            d = np.array([r['acc'] - base[r['seed']] for r in recs])
+            row.update(dACC=d.mean(), dACC_std=d.std())
+        rows[name] = row
+    return pd.DataFrame(rows).T.astype({'seeds': int})
+
+def _avg(entries, f):
+    vals = [f(e) for e in entries]
+    return float(np.mean(vals)) if vals else float('nan')
+
+def replay_frame(runs:dict) -> pd.DataFrame:
+    "One row per (name, seed): the record's replay measurements averaged over reconstructions and classes."
+    rows = []
+    for name, recs in runs.items():
+        for r in recs:
+            es = [e for e in replay_log(r).get('reconstructions', []) if 'diversity' in e]
+            if not es: continue
+            row = dict(name=name, seed=r['seed'], ACC=r['acc'], ssim=_avg(es, lambda e: e['ssim_mean']))
+            for src in ('replay', 'real', 'noise'):
+                for k in ('erank', 'dist', 'cos', 'norm'):
+                    row[f"{k}_{src}"] = _avg(es, lambda e: np.mean([v[k] for v in e['diversity'][src].values()]))
+            for src in ('replay', 'noise', 'real_train', 'real_test'):
+                row[f"margin_{src}"] = _avg(es, lambda e: e['margin'][src]['median'])
+            evs = [e for e in replay_log(r).get('evaluations', []) if 'replay_margin' in e]
+            row['margin_replay_next'] = _avg(evs, lambda e: e['replay_margin']['median'])
+            row['acc_replay_next'] = _avg(evs, lambda e: e['replay_margin']['acc'])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+def old_errors(rec:dict) -> pd.DataFrame:
+    "CIL, from `measure`'s confusions: per task t >= 1, % of earlier tasks' test samples correct / predicted as task t's classes / as another old class."
+    rows = []
+    for e in replay_log(rec).get('evaluations', []):
+        t = e['task']
+        if t == 0: continue
+        C = [np.array(c) for c in e['confusion'][:t]]
+        k = C[0].shape[0]
+        if C[0].shape[1] != (t + 1) * k: raise ReclError("old_errors needs a class-incremental record (one head unit per class)")
+        tot = sum(c.sum() for c in C)
+        correct = sum(np.trace(c[:, j*k:(j+1)*k]) for j, c in enumerate(C))
+        as_new = sum(c[:, t*k:(t+1)*k].sum() for c in C)
+        rows.append(dict(task=t, correct=100 * correct / tot, as_new=100 * as_new / tot, other_old=100 * (tot - correct - as_new) / tot))
+    return pd.DataFrame(rows)
