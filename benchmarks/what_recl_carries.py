@@ -2,7 +2,7 @@
 on Split MNIST (CIL and DIL, 3 seeds) into a results store. Finished records are reused, so an interrupted run
 resumes; `--jobs N` runs N single-threaded processes at once.
 
-    .venv/bin/python benchmarks/what_recl_carries.py --jobs 2              # embedded mnist5k, into nbs/results/what_recl_carries (~6 min on 2 idle cores)
+    .venv/bin/python benchmarks/what_recl_carries.py --jobs 2              # embedded mnist5k, into nbs/results/what_recl_carries (6-8 min on 2 idle cores)
     .venv/bin/python benchmarks/what_recl_carries.py --data-root ~/data    # adds full MNIST (<root>/MNIST/raw)
 """
 import argparse, os, sys, time

@@ -14,8 +14,9 @@ from .recon_losses import margins, lambda_loss, prior_loss
 
 # %% auto #0
 __all__ = ['CONTROLS', 'SWEEP', 'FIXES', 'mean_pairwise_distance', 'effective_rank', 'mean_pairwise_cosine', 'diversity',
-           'logits_of', 'margin_stats', 'confusion', 'model_measures', 'replay_measures', 'same_class_cos2',
-           'reconstruct_repel', 'controls_grid', 'sweep_grid', 'replay_log', 'acc_frame', 'replay_frame', 'old_errors']
+           'logits_of', 'margin_stats', 'confusion', 'cosine_to', 'model_measures', 'replay_measures',
+           'same_class_cos2', 'reconstruct_repel', 'controls_grid', 'sweep_grid', 'replay_log', 'acc_frame',
+           'replay_frame', 'old_errors']
 
 # %% ../nbs/31_what_recl_carries.ipynb #26021f1f
 def _flat(x) -> torch.Tensor: return torch.as_tensor(x).detach().flatten(1).double()
@@ -66,6 +67,10 @@ def confusion(model, x, y, labels, n_units:int, device=None) -> list:
     return torch.bincount(row * n_units + pred, minlength=len(labels) * n_units).reshape(len(labels), n_units).tolist()
 
 # %% ../nbs/31_what_recl_carries.ipynb #12b87959
+def cosine_to(x, v) -> float:
+    "Mean cosine similarity of the samples `x` (n, ...) to the vector `v`."
+    return torch.nn.functional.cosine_similarity(_flat(x), _flat(v[None]).expand(len(x), -1)).mean().item()
+
 def model_measures(model, stream, t:int, replay_x=None, replay_y=None, device=None) -> dict:
     "After task `t`: confusion of `model` on each seen task's test split, and its margins on the replay it was trained on."
     from recl.models import n_outputs
@@ -75,12 +80,14 @@ def model_measures(model, stream, t:int, replay_x=None, replay_y=None, device=No
     return out
 
 def replay_measures(model, task, x, y, noise_x, seed:int=0, device=None) -> dict:
-    "Diversity per class of the replay `(x, y)` of `task`'s classes, of as many real training images and of the noise candidates `noise_x`; margins on each."
+    "Diversity per class (and cosine to the class's mean image) of the replay `(x, y)` of `task`'s classes, of as many real training images and of the noise candidates `noise_x`; margins on each."
     g = torch_generator(seed * 1000 + task.index + 7)
     pick = [torch.nonzero(task.y_train == l).flatten() for l in y.unique().tolist()]
     idx = torch.cat([p[torch.randperm(len(p), generator=g)[:int((y == l).sum())]] for p, l in zip(pick, y.unique().tolist())])
     rx, ry = task.x_train[idx], task.y_train[idx]
     div = {k: diversity(a, b) for k, (a, b) in dict(replay=(x, y), real=(rx, ry), noise=(noise_x, y)).items()}
+    for k, (a, b) in dict(replay=(x, y), real=(rx, ry), noise=(noise_x, y)).items():   # how close to the class's mean image
+        for l in div[k]: div[k][l]['cos_mean'] = cosine_to(a[b == l], task.x_train[task.y_train == l].mean(0))
     mg = dict(replay=margin_stats(model, x, y, device), noise=margin_stats(model, noise_x, y, device),
               real_train=margin_stats(model, task.x_train, task.y_train, device), real_test=margin_stats(model, task.x_test, task.y_test, device))
     return dict(diversity=div, margin=mg)
@@ -172,9 +179,10 @@ def replay_frame(runs:dict) -> pd.DataFrame:
         for r in recs:
             es = [e for e in replay_log(r).get('reconstructions', []) if 'diversity' in e]
             if not es: continue
-            row = dict(name=name, seed=r['seed'], ACC=r['acc'], ssim=_avg(es, lambda e: e['ssim_mean']))
+            row = dict(name=name, seed=r['seed'], ACC=r['acc'], ssim=_avg(es, lambda e: e['ssim_mean']),
+                       kkt_first=_avg(es, lambda e: e.get('kkt_first', np.nan)), kkt_last=_avg(es, lambda e: e.get('kkt_last', np.nan)))
             for src in ('replay', 'real', 'noise'):
-                for k in ('erank', 'dist', 'cos', 'norm'):
+                for k in ('erank', 'dist', 'cos', 'norm', 'cos_mean'):
                     row[f"{k}_{src}"] = _avg(es, lambda e: np.mean([v[k] for v in e['diversity'][src].values()]))
             for src in ('replay', 'noise', 'real_train', 'real_test'):
                 row[f"margin_{src}"] = _avg(es, lambda e: e['margin'][src]['median'])

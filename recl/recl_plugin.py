@@ -102,7 +102,7 @@ def summary(self:ReCL) -> dict:
 
 @patch
 def _measure(self:ReCL, learner, task, rec, hp) -> dict:
-    "SSIM of the task's real training images to their nearest reconstruction of the same task's classes; diversity and margins (`recl.analysis`)."
+    "SSIM of the task's real training images to their nearest reconstruction of the same task's classes; the KKT residual (Eq. 3) before and after; diversity and margins (`recl.analysis`)."
     from recl.similarity import similarity
     from recl.analysis import replay_measures
     keep = torch.isin(rec.y.cpu(), torch.tensor(task.labels))
@@ -110,7 +110,8 @@ def _measure(self:ReCL, learner, task, rec, hp) -> dict:
     sim = similarity(task.x_train, rec.x.detach().float().cpu()[keep], mean=learner.stream.mean)
     noise = reconstruct(learner.model, rec.y, len(rec.y), epochs=0, labels=rec.y, device=learner.device, dtype=self.dtype,
                         seed=learner.seed * 1000 + task.index, in_shape=learner.stream.in_shape, **hp).x
-    return dict(ssim_mean=sim.mean, ssim_frac_04=sim.frac_good,
+    kkt = dict(kkt_first=rec.history['rec'][0], kkt_last=rec.history['rec'][-1]) if rec.history['rec'] else {}
+    return dict(ssim_mean=sim.mean, ssim_frac_04=sim.frac_good, **kkt,
                 **replay_measures(learner.model, task, rec.x.detach().float().cpu()[keep], rec.y.cpu()[keep], noise.float()[keep], seed=learner.seed))
 
 @patch
