@@ -2,6 +2,7 @@
 
 Modules:
 
+- `recl.analysis`: Where Finetune+ReCL's gain comes from: ReCL next to controls at the same budget, the diversity of what it replays, what the network sees in it, and which errors it removes. Every number is a record of the runner.
 - `recl.cli`: `recl run` runs any configuration over seeds into a resumable results store; `recl demo` is the main job on the embedded data; `recl table` prints a store as the paper's tables.
 - `recl.data`: Split MNIST / Fashion-MNIST / CIFAR-10 / TinyImageNet as a sequence of tasks, class- or domain-incremental, with a seeded class order, N training samples per class, a validation split and the full test split.
 - `recl.engine`: One training loop with hooks. A continual-learning method is a `Plugin` that overrides a few hooks; plugins compose (EWC + ER, any method + ReCL) without knowing about each other.

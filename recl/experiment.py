@@ -23,7 +23,7 @@ from .recl_plugin import build_recl
 __all__ = ['RECL_STRATEGIES', 'RunConfig', 'method_names', 'build_plugins', 'run_seed', 'run']
 
 # %% ../nbs/33_experiment.ipynb #7832732d
-RECL_STRATEGIES = ('none', 'naive', 'unsupervised', 'supervised', 'noise')
+RECL_STRATEGIES = ('none', 'naive', 'unsupervised', 'supervised', 'noise', 'real', 'class_mean', 'class_mean_noise', 'shuffled', 'head_only', 'align_head', 'off')
 
 @dataclass
 class RunConfig:

@@ -16,7 +16,8 @@ from .methods.base import check_kwargs
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SCOPES', 'TUNE_STRATEGIES', 'ReCL', 'build_recl']
+__all__ = ['SCOPES', 'TUNE_STRATEGIES', 'REPLAY_SOURCES', 'RECL_CONTROLS', 'CONTROL_KEYS', 'ReCL', 'ReCLControl', 'real_replay',
+           'fit_head', 'align_head', 'build_recl']
 
 # %% ../nbs/30_recl.ipynb #146e38c1
 SCOPES = ('all', 'task')
@@ -47,8 +48,10 @@ class ReCL(Plugin):
 
     def time_spent(self) -> dict: return dict(self._seconds)
     def summary(self) -> dict:
-        "What the record keeps: settings and one entry per reconstruction."
-        return dict(scope=self.scope, noise=self.noise, m_per_class=self.m_per_class, epochs=self.epochs, tune=self.tune, reconstructions=self.log)
+        "What the record keeps: settings and one entry per reconstruction (and, with `measure`, per evaluation)."
+        out = dict(scope=self.scope, noise=self.noise, m_per_class=self.m_per_class, epochs=self.epochs, tune=self.tune, reconstructions=self.log)
+        if self.measure: out['evaluations'] = getattr(self, 'evaluations', [])
+        return out
 
 # %% ../nbs/30_recl.ipynb #b35474e0
 @patch
@@ -66,6 +69,7 @@ def labels_for(self:ReCL, learner, task) -> list:
 
 @patch
 def after_task(self:ReCL, learner, task):
+    if self.measure: self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
     if task.index == len(learner.stream) - 1: return
     t0 = time.perf_counter()
     if self.tune == 'supervised': self._remember_reference(task)
@@ -77,9 +81,7 @@ def after_task(self:ReCL, learner, task):
         tuned = self._tune(learner, task, labels, m)
         hp.update(tuned); self._seconds['tune'] += time.perf_counter() - t1
     t2 = time.perf_counter()
-    rec = reconstruct(learner.model, labels, m, epochs=0 if self.noise else self.epochs, momentum=self.momentum,
-                      device=learner.device, dtype=self.dtype, seed=learner.seed * 1000 + task.index,
-                      in_shape=learner.stream.in_shape, **hp)
+    rec = self._reconstruct(learner, task, labels, m, hp)
     self._seconds['reconstruct'] += time.perf_counter() - t2
     x, y = rec.x.detach().float().cpu(), rec.y.cpu()
     if self.scope == 'task' and self._x is not None: x, y = torch.cat([self._x, x]), torch.cat([self._y, y])
@@ -87,17 +89,35 @@ def after_task(self:ReCL, learner, task):
     entry = dict(task=task.index, m=m, labels=labels, epochs=rec.epochs_run, final_loss=rec.final_loss,
                  seconds=round(time.perf_counter() - t0, 3), params=hp)
     if tuned: entry['tuned'] = tuned
-    if self.measure: entry.update(self._measure(learner, task, rec))
+    if self.measure: entry.update(self._measure(learner, task, rec, hp))
     self.log.append(entry)
 
 @patch
-def _measure(self:ReCL, learner, task, rec) -> dict:
-    "SSIM of the task's real training images to their nearest reconstruction of the same task's classes."
+def _reconstruct(self:ReCL, learner, task, labels, m, hp):
+    "Step 1 itself: `m` candidates over `labels` from the trained model (0 epochs for the noise control)."
+    return reconstruct(learner.model, labels, m, epochs=0 if self.noise else self.epochs, momentum=self.momentum,
+                       device=learner.device, dtype=self.dtype, seed=learner.seed * 1000 + task.index,
+                       in_shape=learner.stream.in_shape, **hp)
+
+@patch
+def _measure(self:ReCL, learner, task, rec, hp) -> dict:
+    "SSIM of the task's real training images to their nearest reconstruction of the same task's classes; the KKT residual (Eq. 3) before and after; diversity and margins (`recl.analysis`)."
     from recl.similarity import similarity
+    from recl.analysis import replay_measures
     keep = torch.isin(rec.y.cpu(), torch.tensor(task.labels))
     if not keep.any(): return {}
     sim = similarity(task.x_train, rec.x.detach().float().cpu()[keep], mean=learner.stream.mean)
-    return dict(ssim_mean=sim.mean, ssim_frac_04=sim.frac_good)
+    noise = reconstruct(learner.model, rec.y, len(rec.y), epochs=0, labels=rec.y, device=learner.device, dtype=self.dtype,
+                        seed=learner.seed * 1000 + task.index, in_shape=learner.stream.in_shape, **hp).x
+    kkt = dict(kkt_first=rec.history['rec'][0], kkt_last=rec.history['rec'][-1]) if rec.history['rec'] else {}
+    return dict(ssim_mean=sim.mean, ssim_frac_04=sim.frac_good, **kkt,
+                **replay_measures(learner.model, task, rec.x.detach().float().cpu()[keep], rec.y.cpu()[keep], noise.float()[keep], seed=learner.seed))
+
+@patch
+def _evaluate(self:ReCL, learner, task) -> dict:
+    "With `measure`: confusion of the trained model on every task so far, and its margins on the replay it was trained on."
+    from recl.analysis import model_measures
+    return model_measures(learner.model, learner.stream, task.index, self._x, self._y, device=learner.device)
 
 # %% ../nbs/30_recl.ipynb #c32a52bc
 _TUNED = ('lr_x', 'lr_lambda', 'init_scale', 'lambda_min', 'alpha')
@@ -142,10 +162,120 @@ def _tune(self:ReCL, learner, task, labels, m) -> dict:
     if left > 0: study.optimize(objective, n_trials=left)
     return dict(study.best_params)
 
+# %% ../nbs/30_recl.ipynb #c7a1e0d2
+import torch.nn.functional as F
+from .core import torch_generator
+from .models import find_head
+REPLAY_SOURCES = ('reconstruct', 'real', 'class_mean', 'class_mean_noise', 'none')
+
+class ReCLControl(ReCL):
+    "ReCL with one ingredient replaced by a control: the replay `source`, the labels, the layers replay trains, or the head's balance."
+    def __init__(self, source:str='reconstruct', shuffle_labels:bool=False, head_only:bool=False, align_head:bool=False,
+                 repel:float=0., **kw):
+        super().__init__(**kw)
+        check_choice('replay source', source, REPLAY_SOURCES)
+        if source not in ('reconstruct', 'none') and self.scope != 'task': raise ReclError(f"replay source {source!r} needs scope='task' (old tasks' real data is gone)")
+        if not (isinstance(repel, (int, float)) and repel >= 0): raise ReclError(f"repel must be a number >= 0, got {repel!r}")
+        if repel and (source != 'reconstruct' or self.noise): raise ReclError("repel changes the reconstruction; use it with source='reconstruct' and noise=False")
+        self.source, self.shuffle_labels, self.head_only, self.align_head, self.repel = source, shuffle_labels, head_only, align_head, float(repel)
+
+def real_replay(task, labels, m_per_class:int, source:str, g:torch.Generator):
+    "`(x, y)`: `m_per_class` samples per label of `task` made from its real training data by `source`."
+    xs, ys = [], []
+    for l in labels:
+        xl = task.x_train[task.y_train == l]
+        if source == 'real': xs.append(xl[torch.randperm(len(xl), generator=g)[:m_per_class]])
+        elif source == 'class_mean': xs.append(xl.mean(0, keepdim=True).expand(m_per_class, *xl.shape[1:]).clone())
+        elif source == 'class_mean_noise': xs.append(xl.mean(0) + xl.std(0) * torch.randn(m_per_class, *xl.shape[1:], generator=g))
+        else: raise ReclError(f"unknown real replay source {source!r}")
+        ys.append(torch.full((len(xs[-1]),), int(l)))
+    return torch.cat(xs), torch.cat(ys)
+
+# %% ../nbs/30_recl.ipynb #c7a1e0d3
+@patch
+def _reconstruct(self:ReCLControl, learner, task, labels, m, hp):
+    "The replay of `task`'s classes from `source` (a `Reconstruction`, with no optimisation unless `source='reconstruct'`)."
+    from recl.reconstruct import Reconstruction
+    if self.source == 'reconstruct' and not self.repel: return ReCL._reconstruct(self, learner, task, labels, m, hp)
+    if self.source == 'reconstruct':
+        from recl.analysis import reconstruct_repel
+        return reconstruct_repel(learner.model, labels, m, repel=self.repel, epochs=self.epochs, momentum=self.momentum, device=learner.device,
+                                 dtype=self.dtype, seed=learner.seed * 1000 + task.index, in_shape=learner.stream.in_shape, **hp)
+    x, y = real_replay(task, labels, self.m_per_class, self.source, torch_generator(learner.seed * 1000 + task.index))
+    return Reconstruction(x, y, torch.zeros(len(y)), dict(total=[], rec=[], **{'lambda': []}, prior=[]), 0)
+
+@patch
+def train_data(self:ReCLControl, learner, task, x, y):
+    "Append the replay (labels permuted among all stored samples with `shuffle_labels`; none with `head_only`)."
+    if self._x is None or task.index == 0 or self.head_only: return x, y
+    ry = self._y
+    if self.shuffle_labels: ry = ry[torch.randperm(len(ry), generator=torch_generator(learner.seed * 1000 + task.index))]
+    return torch.cat([x, self._x.to(x.dtype)]), torch.cat([y, ry])
+
+@patch
+def after_task(self:ReCLControl, learner, task):
+    "Head corrections first (they are part of the trained model that is evaluated), then ReCL's step 1 unless `source='none'`."
+    if task.index > 0 and self.head_only and self._x is not None:
+        fit_head(learner, torch.cat([task.x_train, self._x]), torch.cat([task.y_train, self._y]), task.index)
+    if task.index > 0 and self.align_head and learner.stream.scenario == 'cil':
+        align_head(learner.model, n_old=learner.stream.n_outputs(task.index - 1))
+    if self.source == 'none':
+        if self.measure: self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
+        return
+    ReCL.after_task(self, learner, task)
+
+@patch
+def summary(self:ReCLControl) -> dict:
+    return dict(ReCL.summary(self), source=self.source, shuffle_labels=self.shuffle_labels, head_only=self.head_only,
+                align_head=self.align_head, repel=self.repel)
+
+def _head_inputs(model, x, device, batch_size=1000):
+    "The inputs of `model`'s classifier head (its features) for `x`."
+    _, _, head = find_head(model); feats = []
+    h = head.register_forward_hook(lambda mod, inp, out: feats.append(inp[0].detach()))
+    try:
+        with torch.no_grad():
+            for i in range(0, len(x), batch_size): model(x[i:i+batch_size].to(device))
+    finally: h.remove()
+    return torch.cat(feats)
+
+def fit_head(learner, x, y, task_index:int):
+    "Train only the classifier head of `learner.model` on `(x, y)` for the learner's epochs, batch size and learning rate."
+    _, _, head = find_head(learner.model)
+    f, y = _head_inputs(learner.model, x, learner.device), y.to(learner.device)
+    opt = torch.optim.SGD(head.parameters(), lr=learner.lr, momentum=learner.momentum)
+    g = torch_generator(learner.seed * 1000 + task_index + 500)
+    for _ in range(learner.epochs):
+        perm = torch.randperm(len(y), generator=g)
+        for i in range(0, len(y), learner.batch_size):
+            idx = perm[i:i+learner.batch_size].to(learner.device)
+            opt.zero_grad(set_to_none=True)
+            F.cross_entropy(head(f[idx]), y[idx]).backward(); opt.step()
+
+@torch.no_grad()
+def align_head(model, n_old:int):
+    "Weight aligning: rescale the head rows of the classes after the first `n_old` to the old rows' mean norm."
+    _, _, head = find_head(model)
+    norms = head.weight.norm(dim=1)
+    if n_old < 1 or n_old >= len(norms): return
+    s = norms[:n_old].mean() / norms[n_old:].mean()
+    head.weight[n_old:] *= s
+    if head.bias is not None: head.bias[n_old:] *= s
+
 # %% ../nbs/30_recl.ipynb #aadd4d75
+RECL_CONTROLS = dict(real=dict(source='real'), class_mean=dict(source='class_mean'), class_mean_noise=dict(source='class_mean_noise'),
+                     shuffled=dict(shuffle_labels=True), head_only=dict(head_only=True), align_head=dict(source='none', align_head=True),
+                     off=dict(source='none'))
+CONTROL_KEYS = ('source', 'shuffle_labels', 'head_only', 'align_head', 'repel')   # settings of `ReCLControl` beyond ReCL's
+
 def build_recl(strategy:str, **kw) -> ReCL:
-    "The ReCL plugin for `strategy` in ('naive', 'unsupervised', 'supervised', 'noise'), with keyword settings `kw`."
-    check_choice('recl strategy', strategy, ('naive', 'unsupervised', 'supervised', 'noise'))
+    "The ReCL plugin for `strategy` in ('naive', 'unsupervised', 'supervised', 'noise') or a control of `RECL_CONTROLS`, with keyword settings `kw`."
+    check_choice('recl strategy', strategy, ('naive', 'unsupervised', 'supervised', 'noise') + tuple(RECL_CONTROLS))
     if strategy in ('unsupervised', 'supervised'): kw['tune'] = strategy
     if strategy == 'noise': kw['noise'] = True
-    return ReCL(**check_kwargs(ReCL, kw, 'ReCL'))
+    if not set(kw) & set(CONTROL_KEYS) and strategy not in RECL_CONTROLS: return ReCL(**check_kwargs(ReCL, kw, 'ReCL'))
+    kw = {**RECL_CONTROLS.get(strategy, {}), **kw}
+    check_kwargs(ReCLControl, {k: v for k, v in kw.items() if k in CONTROL_KEYS}, 'ReCL control')
+    check_kwargs(ReCL, {k: v for k, v in kw.items() if k not in CONTROL_KEYS}, 'ReCL')
+    return ReCLControl(**kw)
+
