@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PROFILE ?= quick
 DATA_ROOT ?=
 
-.PHONY: install demo test paper clean
+.PHONY: install demo test paper clean notebooks lab
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -15,16 +15,28 @@ $(STAMP):
 	$(BIN)/pip install --quiet -e ".[dev]"
 	rm -f $(VENV)/.installed*; touch $(STAMP)
 
-install: $(STAMP)
+# JupyterLab's settings (save hook: notebooks saved from JupyterLab are cleaned like nbdev-clean)
+JUPYTER_CFG := $(VENV)/etc/jupyter/jupyter_server_config.py
+$(JUPYTER_CFG): jupyter_server_config.py $(STAMP)
+	mkdir -p $(dir $@) && cp jupyter_server_config.py $@
+
+install: $(STAMP) $(JUPYTER_CFG)
 
 demo: $(STAMP)
 	$(BIN)/recl demo --out demo_out
 
-test: $(STAMP)
+test: $(STAMP) $(JUPYTER_CFG)
 	$(BIN)/python scripts/run_tests.py
 
 paper: $(STAMP)
 	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT))
+
+# execute every notebook of nbs/ in place (seeded; slow/gpu cells keep their saved outputs; unchanged notebooks are not rewritten)
+notebooks: $(STAMP) $(JUPYTER_CFG)
+	$(BIN)/python scripts/run_notebooks.py
+
+lab: $(STAMP) $(JUPYTER_CFG)
+	$(BIN)/jupyter lab
 
 clean:
 	rm -rf $(VENV) demo_out runs
