@@ -213,7 +213,6 @@ def reconstruction_grid(path, device='auto', seed:int=0) -> Path:
     return Path(path)
 
 def cmd_demo(a):
-    import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     from recl.plots import plot_accuracy_over_time, save_figure
     out = Path(a.out); store = ResultsStore(out)

@@ -12,7 +12,7 @@ written from nbs/index.ipynb (nbdev's `readme_nb`), so the two always agree.
 
 `--check` executes but writes nothing, and exits 1 if some notebook would change (its name is printed)."""
 from __future__ import annotations
-import argparse, json, os, re, sys, time
+import argparse, json, os, re, subprocess, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -68,7 +68,7 @@ def execute(path:Path, timeout:int, check:bool) -> tuple[str, str, float]:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}})
     try:
-        with client.setup_kernel():
+        with client.setup_kernel(stderr=subprocess.DEVNULL):   # the kernel's own start-up warnings; cell errors still come back
             pre = nbformat.v4.new_code_cell(PREAMBLE)
             client.execute_cell(pre, 0)
             for i, cell in enumerate(nb.cells):
@@ -101,7 +101,7 @@ def main(argv=None) -> int:
             if status.startswith('FAILED'): bad.append(name)
             elif status != 'unchanged': changed.append(name)
     text = readme()
-    if (ROOT/'README.md').read_text() != text:
+    if any(p.name == 'index.ipynb' for p in paths) and (ROOT/'README.md').read_text() != text:
         if a.check: changed.append('README.md'); print('README.md would change (it is written from nbs/index.ipynb)')
         else: (ROOT/'README.md').write_text(text); changed.append('README.md'); print('README.md written from nbs/index.ipynb')
     print(f"{len(paths)} notebooks in {time.time() - t0:.0f} s: {len(changed)} {'would change' if a.check else 'written'}, "
