@@ -33,7 +33,7 @@ class Source:
     def n_classes(self): return len(self.class_names)
 
 def _to_images(a:np.ndarray, shape) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(a)).reshape(-1, *shape).float().div_(255.)
+    return torch.from_numpy(np.array(a)).reshape(-1, *shape).float().div_(255.)
 
 # %% ../nbs/01_data.ipynb #9e827083
 def load_mnist5k(root=None, split_seed:int=0, test_per_class:int=100) -> Source:

@@ -69,11 +69,11 @@ def execute(path:Path, timeout:int, check:bool) -> tuple[str, str, float]:
     client = NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}})
     try:
         with client.setup_kernel(stderr=subprocess.DEVNULL):   # the kernel's own start-up warnings; cell errors still come back
-            pre = nbformat.v4.new_code_cell(PREAMBLE)
-            client.execute_cell(pre, 0)
+            nb.cells.insert(0, nbformat.v4.new_code_cell(PREAMBLE))   # run first, then removed: it is not part of the notebook
             for i, cell in enumerate(nb.cells):
-                if cell.cell_type != 'code' or flags(cell) & set(SKIP_FLAGS): continue
+                if cell.cell_type != 'code' or (i and flags(cell) & set(SKIP_FLAGS)): continue
                 client.execute_cell(cell, i)
+            nb.cells.pop(0)
     except CellExecutionError as e:
         return path.name, f"FAILED: {str(e).strip().splitlines()[-1][:300] if str(e).strip() else type(e).__name__}", time.time() - t0
     new, old = clean(nbformat.writes(nb)), path.read_text()
@@ -93,7 +93,10 @@ def main(argv=None) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing: ap.error(f"no such notebook: {', '.join(map(str, missing))}")
     os.chdir(ROOT)
-    os.environ.update(PYTHONHASHSEED='0', OMP_NUM_THREADS=str(THREADS), MPLBACKEND='module://matplotlib_inline.backend_inline')
+    # the kernels inherit these: fixed hashing and threads, the inline backend, and one name for every cell's code in
+    # warnings and tracebacks (ipykernel's default is a temporary path with the kernel's pid, different on every run)
+    os.environ.update(PYTHONHASHSEED='0', OMP_NUM_THREADS=str(THREADS), MPLBACKEND='module://matplotlib_inline.backend_inline',
+                      IPYKERNEL_CELL_NAME='<notebook cell>')
     t0, bad, changed = time.time(), [], []
     with ProcessPoolExecutor(max(1, a.jobs)) as ex:
         for name, status, s in ex.map(execute, paths, [a.timeout]*len(paths), [a.check]*len(paths)):

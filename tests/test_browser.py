@@ -35,9 +35,11 @@ def lab():
                           '@jupyterlab/apputils-extension/notification': {'fetchNews': 'false', 'checkForUpdates': False}}.items():
         f = settings/f'{plugin}.jupyterlab-settings'; f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps(value))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp/'runtime'), JUPYTERLAB_WORKSPACES_DIR=str(tmp/'workspaces'))
+    (tmp/'config').mkdir(); shutil.copy(ROOT/'jupyter_server_config.py', tmp/'config')   # the repository's save hook
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp/'runtime'), JUPYTERLAB_WORKSPACES_DIR=str(tmp/'workspaces'),
+               JUPYTER_CONFIG_PATH=str(tmp/'config'))
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ip=127.0.0.1', f'--port={port}', f'--IdentityProvider.token={token}',
-           f'--ServerApp.root_dir={ROOT}', f'--config={ROOT/"jupyter_server_config.py"}', f'--LabApp.user_settings_dir={settings}',
+           f'--ServerApp.root_dir={ROOT}', f'--LabApp.user_settings_dir={settings}',
            '--LabApp.news_url=None', '--ServerApp.port_retries=0']
     if hasattr(os, 'geteuid') and os.geteuid() == 0: cmd.append('--allow-root')
     log = open(tmp/'lab.log', 'w')
