@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 PAPER_NB = 'paper_figures/_executed/galleries.ipynb'
+PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)'
 MACHINE_PATHS = sorted({str(ROOT), str(ROOT.parent), sys.prefix, str(Path.home())} - {'/'}, key=len, reverse=True)
 
 try: from playwright.sync_api import sync_playwright
@@ -69,19 +70,19 @@ def browser():
 def _open(browser, lab, path):
     url, token = lab
     page = browser.new_page(viewport={'width': 1400, 'height': 1000})
-    page.goto(f'{url}/lab/tree/{path}?token={token}')
-    page.wait_for_selector('.jp-NotebookPanel .jp-Cell', timeout=60_000)
+    page.goto(f'{url}/lab/workspaces/{secrets.token_hex(4)}/tree/{path}?token={token}')   # a fresh workspace: only this notebook open
+    page.wait_for_selector(f'{PANEL} .jp-Cell', timeout=60_000)
     page.wait_for_timeout(1500)   # outputs render after the cells
     return page
 
 def _errors(page) -> list[str]:
-    return page.eval_on_selector_all('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
-                                     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]',
+    return page.eval_on_selector_all(f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+                                     f'{PANEL} .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]',
                                      'els => els.map(e => e.innerText.slice(0, 300))')
 
 def _images(page) -> int:
     "Output images that were decoded and have a size."
-    return page.eval_on_selector_all('.jp-OutputArea-output img', 'els => els.filter(e => e.complete && e.naturalWidth > 50).length')
+    return page.eval_on_selector_all(f'{PANEL} .jp-OutputArea-output img', 'els => els.filter(e => e.complete && e.naturalWidth > 50).length')
 
 @pytest.mark.parametrize('path', ['nbs/30_recl.ipynb', PAPER_NB])
 def test_saved_outputs_render(lab, browser, path):
@@ -89,10 +90,10 @@ def test_saved_outputs_render(lab, browser, path):
         pytest.fail(f"{path} has no saved outputs: run `make notebooks` (nbs/) or `make paper` (paper_figures/) first")
     page = _open(browser, lab, path)
     try:
-        assert page.locator('.jp-OutputArea-output table').count() >= 1, 'no table among the saved outputs'
+        assert page.locator(f'{PANEL} .jp-OutputArea-output table').count() >= 1, 'no table among the saved outputs'
         assert _images(page) >= 1, 'no figure among the saved outputs'
         assert not _errors(page), _errors(page)
-        text = page.inner_text('.jp-NotebookPanel')
+        text = page.inner_text(PANEL)
         assert not [p for p in MACHINE_PATHS if p in text], [p for p in MACHINE_PATHS if p in text]
     finally: page.close()
 
@@ -108,7 +109,7 @@ def test_run_all_cells(lab, browser):
         page.locator('.lm-MenuBar-itemLabel', has_text=re.compile(r'^Run$')).click()
         page.locator('.lm-Menu-itemLabel', has_text=re.compile(r'^Run All Cells$')).click()
         n_code = sum(c['cell_type'] == 'code' for c in nb['cells'])
-        prompts = lambda: page.eval_on_selector_all('.jp-CodeCell .jp-InputPrompt', 'els => els.map(e => e.innerText.trim())')
+        prompts = lambda: page.eval_on_selector_all(f'{PANEL} .jp-CodeCell .jp-InputPrompt', 'els => els.map(e => e.innerText.trim())')
         deadline = time.time() + 90
         while time.time() < deadline:
             p = prompts()
@@ -128,7 +129,7 @@ def test_open_and_save_changes_nothing(lab, browser):
         page = _open(browser, lab, 'nbs/03_metrics.ipynb')
         page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
         t0 = path.stat().st_mtime_ns
-        page.locator('.jp-NotebookPanel .jp-Notebook').click()
+        page.locator(f'{PANEL} .jp-Notebook').click()
         page.keyboard.press('Control+s')
         for _ in range(40):
             if path.stat().st_mtime_ns != t0: break
