@@ -35,7 +35,7 @@ def test_make_paper_smoke(tmp_path):
     # the executed notebooks keep their figures, and nothing written names this machine's paths
     gal = json.loads((tmp_path/'_executed'/'galleries.ipynb').read_text())
     assert any('image/png' in o.get('data', {}) for c in gal['cells'] for o in c.get('outputs', [])), 'the gallery is not shown inline'
-    absolute = re.compile('|'.join(f'(?<!\\.\\.){re.escape(str(p))}' for p in (ROOT, tmp_path)))   # '../../tmp/x' is relative
+    absolute = re.compile('|'.join(f'(?<!\\.\\.){re.escape(str(p))}' for p in (ROOT, tmp_path)))   # a path reached through '..' is relative
     for f in [*(tmp_path/'_executed').glob('*.ipynb'), *out.glob('*.md'), *out.glob('*.csv'), tmp_path/'README.md']:
         assert not absolute.search(f.read_text()), f"{f.name} contains an absolute path: {absolute.search(f.read_text())}"
     pdfs = {p: p.read_bytes() for p in out.glob('*.pdf')}
