@@ -12,13 +12,14 @@ written from nbs/index.ipynb (nbdev's `readme_nb`), so the two always agree.
 
 `--check` executes but writes nothing, and exits 1 if some notebook would change (its name is printed)."""
 from __future__ import annotations
-import argparse, json, os, re, subprocess, sys, time
+import argparse, json, os, re, subprocess, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 SKIP_FLAGS = ('slow', 'gpu')
+MACHINE_PATH = re.compile('|'.join(re.escape(p) for p in sorted({str(ROOT), sys.prefix, tempfile.gettempdir() + os.sep + 'ipykernel_'}, key=len, reverse=True)))
 THREADS = 2   # torch threads in every kernel: a fixed number keeps float reductions (and so outputs) the same across machines
 PREAMBLE = f"""import os, random, numpy as np, torch
 random.seed(0); np.random.seed(0); torch.manual_seed(0); torch.set_num_threads({THREADS})"""
@@ -77,10 +78,11 @@ def execute(path:Path, timeout:int, check:bool) -> tuple[str, str, float]:
     except CellExecutionError as e:
         return path.name, f"FAILED: {str(e).strip().splitlines()[-1][:300] if str(e).strip() else type(e).__name__}", time.time() - t0
     new, old = clean(nbformat.writes(nb)), path.read_text()
-    if new == old: return path.name, 'unchanged', time.time() - t0
-    if check: return path.name, 'would change', time.time() - t0
-    path.write_text(new)
-    return path.name, 'written', time.time() - t0
+    leak = MACHINE_PATH.search(new)   # e.g. a warning naming the venv or the kernel's temporary file: fix its cause
+    status = 'unchanged' if new == old else 'would change' if check else 'written'
+    if new != old and not check: path.write_text(new)
+    if leak: status = f"FAILED: {status}, but an output names a machine path: ...{new[max(0, leak.start() - 60):leak.end() + 60]!r}..."
+    return path.name, status, time.time() - t0
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -93,10 +95,9 @@ def main(argv=None) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing: ap.error(f"no such notebook: {', '.join(map(str, missing))}")
     os.chdir(ROOT)
-    # the kernels inherit these: fixed hashing and threads, the inline backend, and one name for every cell's code in
-    # warnings and tracebacks (ipykernel's default is a temporary path with the kernel's pid, different on every run)
-    os.environ.update(PYTHONHASHSEED='0', OMP_NUM_THREADS=str(THREADS), MPLBACKEND='module://matplotlib_inline.backend_inline',
-                      IPYKERNEL_CELL_NAME='<notebook cell>')
+    # the kernels inherit these: fixed hashing and threads, the inline backend. (A warning raised in a cell names a
+    # temporary file with the kernel's pid: such an output differs on every run, so a notebook must not keep one.)
+    os.environ.update(PYTHONHASHSEED='0', OMP_NUM_THREADS=str(THREADS), MPLBACKEND='module://matplotlib_inline.backend_inline')
     t0, bad, changed = time.time(), [], []
     with ProcessPoolExecutor(max(1, a.jobs)) as ex:
         for name, status, s in ex.map(execute, paths, [a.timeout]*len(paths), [a.check]*len(paths)):
