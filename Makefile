@@ -10,7 +10,7 @@ DATA_ROOT ?=
 SCHEDULER ?=
 WORKERS ?=
 
-.PHONY: install demo test lint paper clean
+.PHONY: install demo test lint paper clean notebooks lab
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,17 @@ $(STAMP):
 	$(BIN)/pip install --quiet -e ".[dev]"
 	rm -f $(VENV)/.installed*; touch $(STAMP)
 
-install: $(STAMP)
+# JupyterLab's settings (save hook: notebooks saved from JupyterLab are cleaned like nbdev-clean)
+JUPYTER_CFG := $(VENV)/etc/jupyter/jupyter_server_config.py
+$(JUPYTER_CFG): jupyter_server_config.py $(STAMP)
+	mkdir -p $(dir $@) && cp jupyter_server_config.py $@
+
+install: $(STAMP) $(JUPYTER_CFG)
 
 demo: $(STAMP)
 	$(BIN)/recl demo --out demo_out
 
-test: $(STAMP)
+test: $(STAMP) $(JUPYTER_CFG)
 	$(BIN)/python scripts/run_tests.py
 
 lint: $(STAMP)
@@ -32,6 +37,13 @@ lint: $(STAMP)
 paper: $(STAMP)
 	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT)) \
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(WORKERS),--workers $(WORKERS))
+
+# execute every notebook of nbs/ in place (seeded; slow/gpu cells keep their saved outputs; unchanged notebooks are not rewritten)
+notebooks: $(STAMP) $(JUPYTER_CFG)
+	$(BIN)/python scripts/run_notebooks.py
+
+lab: $(STAMP) $(JUPYTER_CFG)
+	$(BIN)/jupyter lab
 
 clean:
 	rm -rf $(VENV) demo_out runs

@@ -1,13 +1,13 @@
-"""Shared helpers of the paper notebooks: run a grid of configurations through the results store (finished records are
-reused), summarise ACC/BWT over seeds, and write every table as CSV + Markdown and every figure as PNG + PDF.
+"""Shared helpers of the paper notebooks: their common set-up (`setup`), a grid of configurations run through the results
+store (finished records are reused), ACC/BWT summarised over seeds, and every table written as CSV + Markdown and every
+figure as PNG + PDF. Figures are returned (and left open), so a notebook shows them inline; nothing here picks a
+matplotlib backend.
 
 A dataset that is missing yields a table saying "not run: data not found at <path>" instead of an error; any other
 failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README, non-zero exit)."""
 from __future__ import annotations
 import sys
 from pathlib import Path
-import matplotlib
-matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 import pandas as pd
 from recl.core import ReclError
@@ -17,11 +17,23 @@ from recl.plots import plot_methods, save_figure
 
 OUTPUTS = Path('outputs')
 
-def setup(outputs) -> Path:
-    "Create the outputs folder and return it."
+def setup(outputs, n_per_class=None, epochs=1, lr=0.05, hidden=(32, 32), data_root=None, m_per_class=2, recon_epochs=2):
+    """The set-up every paper notebook shares, from its papermill parameters: create the outputs folder and return it,
+    `base(**kw)` (a configuration with the notebook's data, training and model settings) and `rkw(**kw)` (the ReCL settings)."""
     global OUTPUTS
     OUTPUTS = Path(outputs); OUTPUTS.mkdir(parents=True, exist_ok=True)
-    return OUTPUTS
+    def base(**kw) -> dict:
+        d = dict(n_per_class=n_per_class, epochs=epochs, lr=lr, data_root=data_root)
+        d.update(kw)
+        if d.get('model', 'mlp') in ('mlp', 'cnn'): d.setdefault('model_kw', dict(hidden=list(hidden)))
+        return cfg(**d)
+    def rkw(**kw) -> dict: return dict(dict(m_per_class=m_per_class, epochs=recon_epochs), **kw)
+    return OUTPUTS, base, rkw
+
+def save(fig, name:str):
+    "Save `fig` as outputs/name.png and .pdf and return it (left open: the notebook shows it)."
+    save_figure(fig, OUTPUTS/name, formats=('png', 'pdf'))
+    return fig
 
 def is_missing_data(e:Exception) -> bool:
     return isinstance(e, ReclError) and ('not found at' in str(e) or 'needs a data root' in str(e))
@@ -91,16 +103,14 @@ def write_not_run(name:str, title:str, msg:str) -> pd.DataFrame:
     return write_table(df, name, title)
 
 def bar_figure(df:pd.DataFrame, name:str, title:str, label_cols):
-    "ACC/BWT bars (mean ± std over seeds) of the rows that ran, as outputs/name.png/.pdf."
+    "ACC/BWT bars (mean ± std over seeds) of the rows that ran, saved as outputs/name.png/.pdf; returns the figure (None if nothing ran)."
     ok = df[df['seeds'] > 0] if len(df) and 'ACC mean' in df else df.iloc[0:0]
     if not len(ok): return None
     t = ok.set_index([c for c in label_cols])[['ACC mean', 'ACC std', 'BWT mean', 'BWT std']]
-    fig = plot_methods(t, title=title)
-    save_figure(fig, OUTPUTS/name, formats=('png', 'pdf')); plt.close(fig)
-    return fig
+    return save(plot_methods(t, title=title), name)
 
 def line_figure(df:pd.DataFrame, x:str, group:str, name:str, title:str, xlabel:str=None):
-    "ACC and BWT (mean ± std) against `x`, one line per `group`, as outputs/name.png/.pdf."
+    "ACC and BWT (mean ± std) against `x`, one line per `group`, saved as outputs/name.png/.pdf; returns the figure."
     ok = df[df['seeds'] > 0] if len(df) and 'ACC mean' in df else df.iloc[0:0]
     if not len(ok): return None
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
@@ -111,8 +121,7 @@ def line_figure(df:pd.DataFrame, x:str, group:str, name:str, title:str, xlabel:s
     for ax, m in zip(axes, ('ACC', 'BWT')):
         ax.set(xlabel=xlabel or x, ylabel=f'{m} (%)'); ax.grid(alpha=.3)
     axes[0].legend(fontsize=7); fig.suptitle(title)
-    save_figure(fig, OUTPUTS/name, formats=('png', 'pdf')); plt.close(fig)
-    return fig
+    return save(fig, name)
 
 def name_of(c:dict) -> str:
     return RunConfig.from_dict(c).name

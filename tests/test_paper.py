@@ -1,6 +1,6 @@
 """The paper driver end to end (smoke profile): every notebook runs with papermill into a temporary folder, tables
 and figures come out, and a second run reuses the results store (no new training)."""
-import re, subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +32,18 @@ def test_make_paper_smoke(tmp_path):
     readme = (tmp_path/'README.md').read_text()
     assert 'profile `smoke`' in readme and 'Table 1 (CIL): Split mnist5k' in readme and 'Missing datasets' in readme
     assert all((tmp_path/'_executed'/f'{n}.ipynb').exists() for n in ('table1_2_main', 'galleries', 'runtime'))
+    # the executed notebooks keep their figures, and nothing written names this machine's paths
+    gal = json.loads((tmp_path/'_executed'/'galleries.ipynb').read_text())
+    assert any('image/png' in o.get('data', {}) for c in gal['cells'] for o in c.get('outputs', [])), 'the gallery is not shown inline'
+    absolute = re.compile('|'.join(f'(?<!\\.\\.){re.escape(str(p))}' for p in (ROOT, tmp_path)))   # a path reached through '..' is relative
+    for f in [*(tmp_path/'_executed').glob('*.ipynb'), *out.glob('*.md'), *out.glob('*.csv'), tmp_path/'README.md']:
+        assert not absolute.search(f.read_text()), f"{f.name} contains an absolute path: {absolute.search(f.read_text())}"
+    pdfs = {p: p.read_bytes() for p in out.glob('*.pdf')}
+    assert pdfs and not any(b'/CreationDate' in b for b in pdfs.values())
     before = _records(tmp_path)
     assert len(before) >= 15
     # second run (the notebooks that train most): every record is reused, nothing is trained or rewritten
     r = _drive(tmp_path, '--only', 'table1_2_main', 'sensitivity_m', 'online')
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert _records(tmp_path) == before
+    assert {p: p.read_bytes() for p in out.glob('*.pdf')} == pdfs   # same numbers, same files (no creation date)
