@@ -8,8 +8,9 @@ from conftest import ROOT, RECL, recl
 
 BIN = Path(sys.executable).parent
 TINY = dict(n_per_class=10, epochs=3, model_kw=dict(hidden=[20]))
-GRID = dict(seeds=[0, 1], defaults=TINY, configs=[dict(method='finetune'), dict(method='ewc'), dict(method='er'),
-                                                  dict(recl='naive', recl_kw=dict(m_per_class=5, epochs=5))])
+# three quick configurations, then a slower one (seconds per job), so that jobs are still running when the test acts
+GRID = dict(seeds=[0, 1], defaults=TINY, configs=[dict(method='ewc'), dict(method='er'), dict(recl='naive', recl_kw=dict(m_per_class=5, epochs=5)),
+                                                  dict(n_per_class=100, epochs=40, model_kw=dict(hidden=[300, 300]))])
 
 def free_port() -> int:
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
@@ -74,12 +75,19 @@ def test_scheduler_two_workers_ctrl_c_and_one_killed(tmp_path):
         interrupted = records(out)   # only whole records (checked by `records`)
         assert at_int <= len(interrupted) < 8
         p = subprocess.Popen(cmd + ['--scheduler', addr], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-        at_kill = _wait_for_records(out, p, len(interrupted), time.time())
-        os.kill(workers[0].pid, signal.SIGKILL)   # jobs are running on both workers
+        from distributed import Client
+        with Client(addr, timeout='60s') as c:   # kill worker w0 while it runs one of the resumed jobs
+            w0 = next(a for a, w in c.scheduler_info()['workers'].items() if w['name'] == 'w0')
+            t0 = time.time()
+            while not c.processing().get(w0):
+                assert p.poll() is None and time.time() - t0 < 400, p.communicate()
+                time.sleep(0.05)
+            at_kill = len(records(out))
+            os.kill(workers[0].pid, signal.SIGKILL)
         so, se = p.communicate(timeout=600)
         assert p.returncode == 0, se[-3000:]
         assert workers[0].wait(10) == -signal.SIGKILL and workers[1].poll() is None
-    assert at_kill < 7, at_kill   # the kill happened with jobs still to do
+    assert at_kill < 8, at_kill   # the kill happened with jobs still to do
     assert 'Dask dashboard' in se and 'scheduler tcp://127.0.0.1' in se
     got, want = records(out), serial_reference(grid, tmp_path/'serial')
     assert len(got) == 8 and set(got) == set(want)
