@@ -309,6 +309,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recl.recl_plugin.ReCLControl.summary': ('recl.html#reclcontrol.summary', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin.ReCLControl.train_data': ('recl.html#reclcontrol.train_data', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin._head_inputs': ('recl.html#_head_inputs', 'recl/recl_plugin.py'),
+                                  'recl.recl_plugin._own_rng': ('recl.html#_own_rng', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin.align_head': ('recl.html#align_head', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin.build_recl': ('recl.html#build_recl', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin.fit_head': ('recl.html#fit_head', 'recl/recl_plugin.py'),

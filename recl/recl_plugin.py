@@ -67,7 +67,8 @@ def labels_for(self:ReCL, learner, task) -> list:
 
 @patch
 def after_task(self:ReCL, learner, task):
-    if self.measure: self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
+    if self.measure:
+        with _own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
     if task.index == len(learner.stream) - 1: return
     t0 = time.perf_counter()
     if self.tune == 'supervised': self._remember_reference(task)
@@ -87,8 +88,13 @@ def after_task(self:ReCL, learner, task):
     entry = dict(task=task.index, m=m, labels=labels, epochs=rec.epochs_run, final_loss=rec.final_loss,
                  seconds=round(time.perf_counter() - t0, 3), params=hp)
     if tuned: entry['tuned'] = tuned
-    if self.measure: entry.update(self._measure(learner, task, rec, hp))
+    if self.measure:
+        with _own_rng(learner): entry.update(self._measure(learner, task, rec, hp))
     self.log.append(entry)
+
+def _own_rng(learner):
+    "Measurements draw from torch's global generator (e.g. `reconstruct`'s model check); restore it so they change no number of the run."
+    return torch.random.fork_rng(devices=[learner.device] if learner.device.type == 'cuda' else [])
 
 @patch
 def _reconstruct(self:ReCL, learner, task, labels, m, hp):
@@ -218,7 +224,8 @@ def after_task(self:ReCLControl, learner, task):
     if task.index > 0 and self.align_head and learner.stream.scenario == 'cil':
         align_head(learner.model, n_old=learner.stream.n_outputs(task.index - 1))
     if self.source == 'none':
-        if self.measure: self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
+        if self.measure:
+            with _own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
         return
     ReCL.after_task(self, learner, task)
 
