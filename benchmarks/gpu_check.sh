@@ -30,7 +30,8 @@ if ls .whl/*.whl >/dev/null 2>&1; then
     && echo "installed from .whl/: $(cd .whl && ls *.whl | tr '\n' ' ')"
 fi
 if $PY -c 'import recl, os, sys; sys.exit(0 if os.path.realpath(os.path.dirname(recl.__file__)) == os.path.realpath("recl") else 1)' 2>/dev/null; then
-  echo "recl: already importable from this checkout"
+  export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"   # scripts under benchmarks/ do not have the checkout on sys.path
+  echo "recl: importable from this checkout (PYTHONPATH set for the scripts)"
 elif $PY -m pip install -q --no-index --no-deps --no-build-isolation -e . >/tmp/recl-pip.log 2>&1; then
   echo "recl: pip install --no-index --no-deps --no-build-isolation -e . (nothing downloaded)"
 else

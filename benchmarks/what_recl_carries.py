@@ -5,7 +5,7 @@ resumes; `--jobs N` runs N single-threaded processes at once.
     .venv/bin/python benchmarks/what_recl_carries.py --jobs 2              # embedded mnist5k, into nbs/results/what_recl_carries (6-8 min on 2 idle cores)
     .venv/bin/python benchmarks/what_recl_carries.py --data-root ~/data    # adds full MNIST (<root>/MNIST/raw)
 """
-import argparse, os, sys, time
+import argparse, sys, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 

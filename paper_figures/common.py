@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from recl.core import ReclError
-from recl.experiment import RunConfig, run
+from recl.experiment import RunConfig
 from recl.metrics import summarize_frame
 from recl.plots import plot_methods, save_figure
 

@@ -137,7 +137,6 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     import tempfile
     from recl.cluster import PLAN_ENV, plan
     from recl.store import ResultsStore
-    from recl.experiment import RunConfig
     tmp = Path(tempfile.mkdtemp(prefix='recl-plan-'))
     store, rows, seen, all_jobs, all_trials = ResultsStore(out), [], set(), [], []
     print(f"planning profile {profile!r} (store {out}); probes are timed with one thread on this machine", flush=True)

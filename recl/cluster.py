@@ -4,7 +4,7 @@
 
 # %% ../nbs/36_cluster.ipynb #1e7b126e
 from __future__ import annotations
-import contextlib, dataclasses, json, math, os, sys, time
+import contextlib, dataclasses, json, os, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import ReclError, check_choice
@@ -90,7 +90,7 @@ def _jobqueue():
     if 'dask_jobqueue' not in sys.modules:
         install = signal.signal
         signal.signal = lambda *a, **k: None
-        try: import dask_jobqueue
+        try: import dask_jobqueue  # noqa: F401 (imported for its side effect on sys.modules)
         finally: signal.signal = install
     return sys.modules['dask_jobqueue']
 

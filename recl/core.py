@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #dd568781
 from __future__ import annotations
-import os, random, sys
+import random, sys
 import numpy as np
 import torch
 

@@ -5,7 +5,7 @@ hyper-parameters) for a list of seeds and returns/saves one record per seed; fin
 
 # %% ../nbs/33_experiment.ipynb #5f932b18
 from __future__ import annotations
-import dataclasses, json, math, typing, functools
+import dataclasses, math, typing, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from .core import ReclError, check_choice, seed_everything, get_device

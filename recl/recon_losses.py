@@ -20,7 +20,7 @@ def _check_out(out:torch.Tensor, y:torch.Tensor):
     if len(y) and (y.min() < 0 or y.max() >= C): raise ReclError(f"labels must lie in [0, {C-1}], got {y.min().item()}..{y.max().item()}")
 
 def margins(out:torch.Tensor, y:torch.Tensor) -> torch.Tensor:
-    "Margins $f_y - \max_{j\\ne y} f_j$ of outputs `out` (m, C) for integer labels `y`; for C=1, $(2y-1)f$ with y in {0,1}."
+    r"Margins $f_y - \max_{j\ne y} f_j$ of outputs `out` (m, C) for integer labels `y`; for C=1, $(2y-1)f$ with y in {0,1}."
     _check_out(out, y)
     if out.shape[1] == 1: return (2*y.to(out.dtype) - 1) * out[:, 0]
     fy = out.gather(1, y[:, None])[:, 0]
@@ -40,14 +40,14 @@ def margin_out_grad(out:torch.Tensor, y:torch.Tensor, lam:torch.Tensor) -> torch
 
 # %% ../nbs/10_recon_losses.ipynb #a651991c
 def kkt_loss(params, grads) -> torch.Tensor:
-    "Eq. 3: $\sum_p \|p - g_p\|^2$ over parameter tensors `params` (treated as constants) and gradients `grads`."
+    r"Eq. 3: $\sum_p \|p - g_p\|^2$ over parameter tensors `params` (treated as constants) and gradients `grads`."
     params, grads = list(params), list(grads)
     if len(params) != len(grads): raise ReclError(f"got {len(params)} parameter tensors but {len(grads)} gradients")
     if not params: raise ReclError("the model has no parameters; nothing to reconstruct from")
     return sum(((p.detach() - g)**2).sum() for p, g in zip(params, grads))
 
 def weighted_margin(model:nn.Module, x:torch.Tensor, y:torch.Tensor, lam:torch.Tensor) -> torch.Tensor:
-    "$\\frac1m\sum_i\lambda_i\Phi_i$: the scalar whose parameter gradient should equal the parameters."
+    r"$\frac1m\sum_i\lambda_i\Phi_i$: the scalar whose parameter gradient should equal the parameters."
     return (lam * margins(model(x), y)).sum() / x.shape[0]
 
 def kkt_residual(model:nn.Module, x:torch.Tensor, y:torch.Tensor, lam:torch.Tensor, create_graph:bool=True) -> torch.Tensor:
@@ -60,7 +60,7 @@ def kkt_residual(model:nn.Module, x:torch.Tensor, y:torch.Tensor, lam:torch.Tens
 
 # %% ../nbs/10_recon_losses.ipynb #77768707
 def lambda_loss(lam:torch.Tensor, lambda_min:float, weight:float=5.) -> torch.Tensor:
-    "Eq. 4: `weight` $\cdot\sum_i\max(0,\lambda_{\min}-\lambda_i)^2$."
+    r"Eq. 4: `weight` $\cdot\sum_i\max(0,\lambda_{\min}-\lambda_i)^2$."
     if lambda_min < 0: raise ReclError(f"lambda_min must be >= 0, got {lambda_min}")
     return weight * ((lambda_min - lam).relu()**2).sum()
 
@@ -70,5 +70,5 @@ def prior_loss(x:torch.Tensor, lo:float=-1., hi:float=1.) -> torch.Tensor:
     return ((x - hi).relu()**2).sum() + ((lo - x).relu()**2).sum()
 
 def total_loss(l_rec:torch.Tensor, l_lambda:torch.Tensor, l_prior:torch.Tensor) -> torch.Tensor:
-    "Eq. 6: $L = L_{rec} + L_\lambda + L_{prior}$."
+    r"Eq. 6: $L = L_{rec} + L_\lambda + L_{prior}$."
     return l_rec + l_lambda + l_prior

@@ -1,7 +1,7 @@
 """Notebook machinery that does not fit in a notebook: README.md is what nbs/index.ipynb says (nbdev's `readme_nb`),
 and `scripts/run_notebooks.py` executes a notebook in place, skips `slow` cells (keeping their outputs), and leaves
 the file untouched when a rerun gives the same outputs."""
-import importlib.util, json, shutil, subprocess, sys
+import importlib.util, json, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

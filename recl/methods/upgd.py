@@ -5,7 +5,6 @@ with a noisy gradient."""
 
 # %% ../../nbs/23_upgd.ipynb #9573fd93
 from __future__ import annotations
-import math
 import torch
 from ..core import torch_generator
 from ..engine import Plugin
