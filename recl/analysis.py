@@ -97,9 +97,11 @@ def same_class_cos2(x, y) -> torch.Tensor:
     same = (y[:, None] == y[None, :]) & ~torch.eye(len(y), dtype=torch.bool, device=y.device)
     return ((f @ f.t())**2)[same].mean() if same.any() else x.new_zeros(())
 
-def reconstruct_repel(model, classes, m:int, repel:float, epochs:int=20, lr_x:float=1., lr_lambda:float=0.01, init_scale:float=1e-3,
-                      lambda_min:float=0.1, alpha:float=100., momentum:float=0.9, device=None, dtype=torch.float32, seed:int=0, in_shape=None):
-    "`reconstruct` (closed-form MLP path) with `repel` x `same_class_cos2` added to Eq. 6."
+from .reconstruct import RECON_DEFAULTS as _D
+def reconstruct_repel(model, classes, m:int, repel:float, epochs:int=_D['epochs'], lr_x:float=_D['lr_x'], lr_lambda:float=_D['lr_lambda'],
+                      init_scale:float=_D['init_scale'], lambda_min:float=_D['lambda_min'], alpha:float=_D['alpha'], momentum:float=_D['momentum'],
+                      step_m:int|None=_D['step_m'], device=None, dtype=torch.float32, seed:int=0, in_shape=None):
+    "`reconstruct` (closed-form MLP path, the same defaults and step scaling) with `repel` x `same_class_cos2` added to Eq. 6."
     from recl.reconstruct import reconstruct, _mlp_chain, chain_kkt_grad, Reconstruction, ReconstructionDiverged
     from recl.smooth_relu import smooth_copy
     hp = dict(lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, lambda_min=lambda_min, alpha=alpha, momentum=momentum)
@@ -108,7 +110,8 @@ def reconstruct_repel(model, classes, m:int, repel:float, epochs:int=20, lr_x:fl
     layers = _mlp_chain(smooth_copy(model, alpha).to(dev, dtype), tuple(start.x.shape[1:]))
     if layers is None: raise ReclError(f"reconstruct_repel needs a Linear/ReLU chain (the MLP), got {type(model).__name__}")
     x, lam, y = start.x.to(dev, dtype).requires_grad_(True), start.lam.to(dev, dtype).requires_grad_(True), start.y.to(dev)
-    opt_x, opt_l = torch.optim.SGD([x], lr=lr_x, momentum=momentum), torch.optim.SGD([lam], lr=lr_lambda, momentum=momentum)
+    scale = 1. if step_m is None else min(1., m / step_m)   # as `reconstruct`: fewer candidates than step_m take smaller steps
+    opt_x, opt_l = torch.optim.SGD([x], lr=lr_x * scale, momentum=momentum), torch.optim.SGD([lam], lr=lr_lambda * scale, momentum=momentum)
     hist = dict(total=[], rec=[], **{'lambda': []}, prior=[], repel=[])
     for ep in range(epochs):
         l_rec, gx, gl = chain_kkt_grad(layers, x.detach(), y, lam.detach(), alpha)
@@ -121,7 +124,7 @@ def reconstruct_repel(model, classes, m:int, repel:float, epochs:int=20, lr_x:fl
         x.grad, lam.grad = gx + ax, gl + al
         opt_x.step(); opt_l.step()
     return Reconstruction(x.detach().cpu(), y.cpu(), lam.detach().cpu(), hist, epochs, False, 0., 'closed-form+repel',
-                          dict(hp, epochs=epochs, m=m, seed=seed, repel=repel, dtype=str(dtype).replace('torch.', '')))
+                          dict(hp, epochs=epochs, step_m=step_m, m=m, seed=seed, repel=repel, dtype=str(dtype).replace('torch.', '')))
 
 # %% ../nbs/31_what_recl_carries.ipynb #f3c543ad
 CONTROLS = ('none', 'off', 'naive', 'noise', 'real', 'class_mean', 'class_mean_noise', 'shuffled', 'head_only', 'align_head')
