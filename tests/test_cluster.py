@@ -100,7 +100,8 @@ def test_scheduler_two_workers_ctrl_c_and_one_killed(tmp_path):
 def _tune_kill_resume(tmp_path, n, kill_after):
     "`recl tune --workers 2` for `n` trials; its driver (and workers) killed with SIGKILL after `kill_after` finished trials; rerun."
     import optuna, sqlalchemy.exc
-    args = [RECL, 'tune', '--n-per-class', '10', '--epochs', '2', '--set', 'model.hidden=[20]', '--method', 'ewc',
+    # trials long enough (a few tenths of a second each on an idle 2-core machine) that the kill lands with trials still to run
+    args = [RECL, 'tune', '--n-per-class', '20', '--epochs', '8', '--set', 'model.hidden=[20]', '--method', 'ewc',
             '--params', 'lr', 'ewc.lam', '--val-per-class', '5', '--trials', str(n), '--workers', '2', '--out', tmp_path, '--device', 'cpu']
     p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
     db = tmp_path/'optuna.sqlite3'
@@ -111,7 +112,7 @@ def _tune_kill_resume(tmp_path, n, kill_after):
     t0 = time.time()
     while len([t for t in trials() if t.state.is_finished()]) < kill_after:
         assert p.poll() is None and time.time() - t0 < 900
-        time.sleep(0.5)
+        time.sleep(0.05)
     os.killpg(p.pid, signal.SIGKILL); p.wait()   # the driver and its local workers
     before = {t.number: (t.params, t.value, t.datetime_complete) for t in trials() if t.state.is_finished()}
     assert kill_after <= len(before) < n
@@ -119,14 +120,15 @@ def _tune_kill_resume(tmp_path, n, kill_after):
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads(r.stdout)
     after = trials()
-    assert res['n_trials'] == n and len(after) == n and all(t.state.name == 'COMPLETE' for t in after)
+    # a stiff penalty with a large step can diverge: such a trial is finished as FAIL, which is a result too
+    assert res['n_trials'] == n and len(after) == n and all(t.state.is_finished() for t in after) and any(t.state.name == 'COMPLETE' for t in after)
     for t in after:   # finished trials were not run again
         if t.number in before: assert (t.params, t.value, t.datetime_complete) == before[t.number]
     # a trial's result depends only on its values: the same as a serial run of them
     from recl.hpsearch import trial_job, with_params
     from recl.experiment import RunConfig
-    base = RunConfig(n_per_class=10, epochs=2, method='ewc', model_kw=dict(hidden=[20]))
-    for t in after[:2]:
+    base = RunConfig(n_per_class=20, epochs=8, method='ewc', model_kw=dict(hidden=[20]))
+    for t in [t for t in after if t.state.name == 'COMPLETE'][:2]:
         c = with_params(base, t.params); c.val_per_class = 5
         assert trial_job(c.to_dict(), 0, 'cpu', threads=1)['acc'] == t.value
     return before, after
