@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy, math
 import torch
 from torch import nn
-import torchvision
 from .core import ReclError, check_choice
 
 # %% auto #0
@@ -81,6 +80,7 @@ class ResNet18(nn.Module):
     "torchvision ResNet-18 with a small-image stem; the classifier is `head`."
     def __init__(self, in_shape, n_classes:int):
         super().__init__()
+        import torchvision   # here, not at the top: it adds ~1 s to every process start and only ResNet-18 needs it
         net = torchvision.models.resnet18(num_classes=n_classes)
         net.conv1 = nn.Conv2d(in_shape[0], 64, 3, stride=1, padding=1, bias=False)
         net.maxpool = nn.Identity()
