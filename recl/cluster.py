@@ -11,10 +11,10 @@ from .core import ReclError, check_choice
 from .store import ResultsStore, config_key, atomic_write_json, _jsonable
 
 # %% auto #0
-__all__ = ['SCHEDULER_ENV', 'CONNECT_TIMEOUT', 'CLUSTER_KINDS', 'GPU_PER_JOB_ENV', 'PLAN_ENV', 'GRID_KEYS', 'Task', 'JobsFailed',
-           'failure_message', 'SlurmSettings', 'load_cluster_config', 'slurm_cluster', 'job_script', 'Executor',
-           'connect', 'open_executor', 'Pool', 'run_tasks', 'execute_job', 'job_resources', 'job_key', 'planning',
-           'note_plan', 'run_jobs', 'check_types', 'load_grid', 'probe_config', 'estimate_seconds', 'plan']
+__all__ = ['WORKER_ENV', 'SCHEDULER_ENV', 'CONNECT_TIMEOUT', 'CLUSTER_KINDS', 'GPU_PER_JOB_ENV', 'PLAN_ENV', 'GRID_KEYS', 'Task',
+           'JobsFailed', 'failure_message', 'SlurmSettings', 'load_cluster_config', 'slurm_cluster', 'job_script',
+           'Executor', 'connect', 'open_executor', 'Pool', 'run_tasks', 'execute_job', 'job_resources', 'job_key',
+           'planning', 'note_plan', 'run_jobs', 'check_types', 'load_grid', 'probe_config', 'estimate_seconds', 'plan']
 
 # %% ../nbs/36_cluster.ipynb #75beb41a
 @dataclass
@@ -94,13 +94,15 @@ def _jobqueue():
         finally: signal.signal = install
     return sys.modules['dask_jobqueue']
 
+WORKER_ENV = {'MALLOC_TRIM_THRESHOLD_': str(2**30), 'MALLOC_MMAP_THRESHOLD_': str(2**25)}   # glibc malloc of every worker process
+
 def slurm_cluster(settings:SlurmSettings|None=None):
     "A dask-jobqueue `SLURMCluster` for `settings` (no job is submitted until it is scaled)."
     SLURMCluster = _jobqueue().SLURMCluster
     s = settings or SlurmSettings()
     kw = dict(queue=s.queue, account=s.account, cores=s.cores, processes=s.processes, memory=s.memory, walltime=s.walltime,
               job_extra_directives=list(s.job_extra_directives) + ([f'--gres=gpu:{s.gpus}'] if s.gpus else []),
-              job_script_prologue=list(s.job_script_prologue), interface=s.interface, local_directory=s.local_directory,
+              job_script_prologue=[f'export {k}={v}' for k, v in WORKER_ENV.items()] + list(s.job_script_prologue), interface=s.interface, local_directory=s.local_directory,
               log_directory=s.log_directory, worker_extra_args=['--resources', f'GPU={s.gpus}'] if s.gpus else [])
     if s.python: kw['python'] = s.python
     if s.host: kw['scheduler_options'] = {'host': s.host}
@@ -169,8 +171,12 @@ def open_executor(scheduler:str|None=None, workers:int|None=None, cluster:str|No
         import torch
         from distributed import Client, LocalCluster
         gpus = gpus_per_worker if gpus_per_worker is not None else (1 if torch.cuda.is_available() else 0)
-        lc = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=':0',
-                          resources={'GPU': gpus} if gpus else None, env={'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'})
+        import dask
+        os.environ.update(WORKER_ENV)   # Dask's nanny prefers a value in this process's environment to its setting
+        spawn_env = {**dask.config.get('distributed.nanny.pre-spawn-environ', {}), **WORKER_ENV}
+        with dask.config.set({'distributed.nanny.pre-spawn-environ': spawn_env}):   # read when each nanny is made
+            lc = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=':0',
+                              resources={'GPU': gpus} if gpus else None, env={'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'})
         ex = Executor(Client(lc), lc, label=f"{workers} local worker process{'es' if workers > 1 else ''}")
     else:
         from distributed import Client
