@@ -150,6 +150,15 @@ def train_task(self:Learner, task:Task):
     self.model.eval()
     for p in self.plugins: p.after_task(self, task)
 
+# %% ../nbs/04_engine.ipynb #cf57c8d4
+@patch
+def plugin_seconds(self:Learner) -> dict:
+    "Each phase's seconds (`Plugin.time_spent`) summed over the plugins; the rest of a task's time is `train`."
+    out = {}
+    for p in self.plugins:
+        for k, v in p.time_spent().items(): out[k] = out.get(k, 0.0) + v
+    return out
+
 # %% ../nbs/04_engine.ipynb #770b3678
 @patch
 def fit(self:Learner, on_task_end=None) -> Result:
@@ -160,14 +169,6 @@ def fit(self:Learner, on_task_end=None) -> Result:
     try: return self._fit(on_task_end)
     finally:
         if flush: torch.set_flush_denormal(False)
-
-@patch
-def plugin_seconds(self:Learner) -> dict:
-    "Each phase's seconds (`Plugin.time_spent`) summed over the plugins; the rest of a task's time is `train`."
-    out = {}
-    for p in self.plugins:
-        for k, v in p.time_spent().items(): out[k] = out.get(k, 0.0) + v
-    return out
 
 @patch
 def _fit(self:Learner, on_task_end=None) -> Result:

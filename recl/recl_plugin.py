@@ -51,13 +51,6 @@ class ReCL(Plugin):
         if self.measure: out['evaluations'] = getattr(self, 'evaluations', [])
         return out
 
-# %% ../nbs/30_recl.ipynb #b35474e0
-@patch
-def train_data(self:ReCL, learner, task, x, y):
-    "Append the reconstructions so far to the task's training data."
-    if self._x is None or task.index == 0: return x, y
-    return torch.cat([x, self._x.to(x.dtype)]), torch.cat([y, self._y])
-
 # %% ../nbs/30_recl.ipynb #a307df7a
 @patch
 def labels_for(self:ReCL, learner, task) -> list:
@@ -65,8 +58,10 @@ def labels_for(self:ReCL, learner, task) -> list:
     if self.scope == 'task': return list(task.labels)
     return list(range(learner.head_size))
 
+# %% ../nbs/30_recl.ipynb #63d68946
 @patch
 def after_task(self:ReCL, learner, task):
+    "Step 1 after every task but the last: reconstruct (tuning the settings first with `tune`) and keep the reconstructions (with `measure`, also evaluate after every task)."
     if self.measure:
         with _own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
     if task.index == len(learner.stream) - 1: return
@@ -122,6 +117,13 @@ def _evaluate(self:ReCL, learner, task) -> dict:
     "With `measure`: confusion of the trained model on every task so far, and its margins on the replay it was trained on."
     from recl.analysis import model_measures
     return model_measures(learner.model, learner.stream, task.index, self._x, self._y, device=learner.device)
+
+# %% ../nbs/30_recl.ipynb #b35474e0
+@patch
+def train_data(self:ReCL, learner, task, x, y):
+    "Append the reconstructions so far to the task's training data."
+    if self._x is None or task.index == 0: return x, y
+    return torch.cat([x, self._x.to(x.dtype)]), torch.cat([y, self._y])
 
 # %% ../nbs/30_recl.ipynb #c32a52bc
 _TUNED = ('lr_x', 'lr_lambda', 'init_scale', 'lambda_min', 'alpha')
@@ -195,45 +197,7 @@ def real_replay(task, labels, m_per_class:int, source:str, g:torch.Generator):
         ys.append(torch.full((len(xs[-1]),), int(l)))
     return torch.cat(xs), torch.cat(ys)
 
-# %% ../nbs/30_recl.ipynb #c7a1e0d3
-@patch
-def _reconstruct(self:ReCLControl, learner, task, labels, m, hp):
-    "The replay of `task`'s classes from `source` (a `Reconstruction`, with no optimisation unless `source='reconstruct'`)."
-    from recl.reconstruct import Reconstruction
-    if self.source == 'reconstruct' and not self.repel: return ReCL._reconstruct(self, learner, task, labels, m, hp)
-    if self.source == 'reconstruct':
-        from recl.analysis import reconstruct_repel
-        return reconstruct_repel(learner.model, labels, m, repel=self.repel, epochs=self.epochs, momentum=self.momentum, device=learner.device,
-                                 dtype=self.dtype, seed=learner.seed * 1000 + task.index, in_shape=learner.stream.in_shape, **hp)
-    x, y = real_replay(task, labels, self.m_per_class, self.source, torch_generator(learner.seed * 1000 + task.index))
-    return Reconstruction(x, y, torch.zeros(len(y)), dict(total=[], rec=[], **{'lambda': []}, prior=[]), 0)
-
-@patch
-def train_data(self:ReCLControl, learner, task, x, y):
-    "Append the replay (labels permuted among all stored samples with `shuffle_labels`; none with `head_only`)."
-    if self._x is None or task.index == 0 or self.head_only: return x, y
-    ry = self._y
-    if self.shuffle_labels: ry = ry[torch.randperm(len(ry), generator=torch_generator(learner.seed * 1000 + task.index))]
-    return torch.cat([x, self._x.to(x.dtype)]), torch.cat([y, ry])
-
-@patch
-def after_task(self:ReCLControl, learner, task):
-    "Head corrections first (they are part of the trained model that is evaluated), then ReCL's step 1 unless `source='none'`."
-    if task.index > 0 and self.head_only and self._x is not None:
-        fit_head(learner, torch.cat([task.x_train, self._x]), torch.cat([task.y_train, self._y]), task.index)
-    if task.index > 0 and self.align_head and learner.stream.scenario == 'cil':
-        align_head(learner.model, n_old=learner.stream.n_outputs(task.index - 1))
-    if self.source == 'none':
-        if self.measure:
-            with _own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
-        return
-    ReCL.after_task(self, learner, task)
-
-@patch
-def summary(self:ReCLControl) -> dict:
-    return dict(ReCL.summary(self), source=self.source, shuffle_labels=self.shuffle_labels, head_only=self.head_only,
-                align_head=self.align_head, repel=self.repel)
-
+# %% ../nbs/30_recl.ipynb #4cf7c330
 def _head_inputs(model, x, device, batch_size=1000):
     "The inputs of `model`'s classifier head (its features) for `x`."
     _, _, head = find_head(model); feats = []
@@ -266,6 +230,48 @@ def align_head(model, n_old:int):
     s = norms[:n_old].mean() / norms[n_old:].mean()
     head.weight[n_old:] *= s
     if head.bias is not None: head.bias[n_old:] *= s
+
+# %% ../nbs/30_recl.ipynb #c7a1e0d3
+@patch
+def _reconstruct(self:ReCLControl, learner, task, labels, m, hp):
+    "The replay of `task`'s classes from `source` (a `Reconstruction`, with no optimisation unless `source='reconstruct'`)."
+    from recl.reconstruct import Reconstruction
+    if self.source == 'reconstruct' and not self.repel: return ReCL._reconstruct(self, learner, task, labels, m, hp)
+    if self.source == 'reconstruct':
+        from recl.analysis import reconstruct_repel
+        return reconstruct_repel(learner.model, labels, m, repel=self.repel, epochs=self.epochs, momentum=self.momentum, device=learner.device,
+                                 dtype=self.dtype, seed=learner.seed * 1000 + task.index, in_shape=learner.stream.in_shape, **hp)
+    x, y = real_replay(task, labels, self.m_per_class, self.source, torch_generator(learner.seed * 1000 + task.index))
+    return Reconstruction(x, y, torch.zeros(len(y)), dict(total=[], rec=[], **{'lambda': []}, prior=[]), 0)
+
+@patch
+def after_task(self:ReCLControl, learner, task):
+    "Head corrections first (they are part of the trained model that is evaluated), then ReCL's step 1 unless `source='none'`."
+    if task.index > 0 and self.head_only and self._x is not None:
+        fit_head(learner, torch.cat([task.x_train, self._x]), torch.cat([task.y_train, self._y]), task.index)
+    if task.index > 0 and self.align_head and learner.stream.scenario == 'cil':
+        align_head(learner.model, n_old=learner.stream.n_outputs(task.index - 1))
+    if self.source == 'none':
+        if self.measure:
+            with _own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
+        return
+    ReCL.after_task(self, learner, task)
+
+# %% ../nbs/30_recl.ipynb #1bb9f9a8
+@patch
+def train_data(self:ReCLControl, learner, task, x, y):
+    "Append the replay (labels permuted among all stored samples with `shuffle_labels`; none with `head_only`)."
+    if self._x is None or task.index == 0 or self.head_only: return x, y
+    ry = self._y
+    if self.shuffle_labels: ry = ry[torch.randperm(len(ry), generator=torch_generator(learner.seed * 1000 + task.index))]
+    return torch.cat([x, self._x.to(x.dtype)]), torch.cat([y, ry])
+
+# %% ../nbs/30_recl.ipynb #f71823a2
+@patch
+def summary(self:ReCLControl) -> dict:
+    "ReCL's summary and the control's settings."
+    return dict(ReCL.summary(self), source=self.source, shuffle_labels=self.shuffle_labels, head_only=self.head_only,
+                align_head=self.align_head, repel=self.repel)
 
 # %% ../nbs/30_recl.ipynb #aadd4d75
 RECL_CONTROLS = dict(real=dict(source='real'), class_mean=dict(source='class_mean'), class_mean_noise=dict(source='class_mean_noise'),
