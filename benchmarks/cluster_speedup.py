@@ -23,6 +23,7 @@ def main(argv=None):
     ap.add_argument('--job', choices=['paper', 'default'], default='paper', help='job size (see above)')
     ap.add_argument('--epochs', type=int, default=20, help='training epochs per task')
     ap.add_argument('--hidden', type=int, nargs='+', default=None, help='MLP hidden sizes (default: the model default)')
+    ap.add_argument('--speedup-only', action='store_true', help='time only (1) and (2)')
     ap.add_argument('--json', action='store_true', help='print the numbers as one JSON object')
     a = ap.parse_args(argv)
     os.environ.setdefault('OMP_NUM_THREADS', '1')
@@ -39,13 +40,19 @@ def main(argv=None):
     def timed(name, make_executor):
         t0 = time.perf_counter()
         with make_executor() as ex:
+            t1 = time.perf_counter()
             recs, fails = run_jobs(jobs, None, 'cpu', ex, progress=False)
+            t2 = time.perf_counter()
         out[name] = time.perf_counter() - t0
         assert not fails, fails
-        print(f"{name:<32} {out[name]:7.1f} s", file=sys.stderr, flush=True)
+        print(f"{name:<32} {out[name]:7.1f} s  (start {t1-t0:.1f}, jobs {t2-t1:.1f}, stop {t0+out[name]-t2:.1f})", file=sys.stderr, flush=True)
         return [r['acc_matrix'] for r in recs]
     ref = timed('serial, 1 thread', Executor)
     w2 = timed('--workers 2 (1 thread each)', lambda: open_executor(workers=2, quiet=True))
+    if a.speedup_only:
+        s = out['serial, 1 thread'] / out['--workers 2 (1 thread each)']
+        print(f"{a.jobs} {a.job} jobs, {a.epochs} epochs: speed-up of --workers 2 over serial {s:.2f}x; identical: {w2 == ref}")
+        return 0 if w2 == ref else 1
     w1 = timed('--workers 1', lambda: open_executor(workers=1, quiet=True))
     ours, recl.cluster.WORKER_ENV = recl.cluster.WORKER_ENV, {}   # Dask's default: MALLOC_TRIM_THRESHOLD_=65536 only
     for k in ours: os.environ.pop(k, None)
