@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib, dataclasses, json, os, sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from .core import ReclError, check_choice
+from .core import ReclError, check_choice, progress_bar
 from .store import ResultsStore, config_key, atomic_write_json, _jsonable
 
 # %% auto #0
@@ -226,10 +226,9 @@ class Pool:
 
 def run_tasks(tasks, on_result, executor:Executor|None=None, desc:str='jobs', progress:bool=True) -> list[tuple[str, str]]:
     "Run `tasks` on `executor` (in-process when None), calling `on_result(task, result)` as each finishes; returns the failures."
-    from tqdm import tqdm   # a text bar: the commands are the main users
     executor = executor or Executor()
     pool, failures = Pool(executor), []
-    with tqdm(total=len(tasks), desc=desc, unit='job', disable=not progress or not tasks, dynamic_ncols=True) as bar:
+    with progress_bar(total=len(tasks), desc=desc, unit='job', disable=not progress or not tasks) as bar:   # one line per job in a log
         try:
             for t in tasks: pool.submit(t)
             while len(pool):
@@ -385,7 +384,6 @@ def plan(jobs, store:ResultsStore|None=None, probe:bool=True, device:str='auto',
     """Count (config, seed) `jobs` and those already in `store`; with `probe`, estimate the CPU seconds of the missing ones
     (one thread). `trials`: (config, n_missing) pairs of hyper-parameter search trials (each a run on the validation split).
     Jobs whose probe is refused (e.g. data missing here) are counted in `not_estimated`."""
-    from tqdm import tqdm   # a text bar: the commands are the main users
     jobs = [(dict(c), int(s)) for c, s in jobs]
     done = [store is not None and store.get(c, s) is not None for c, s in jobs]
     out = dict(jobs=len(jobs), in_store=sum(done), to_run=len(jobs) - sum(done), trials=sum(n for _, n in trials),
@@ -395,7 +393,7 @@ def plan(jobs, store:ResultsStore|None=None, probe:bool=True, device:str='auto',
         cache = json.loads(cache_path.read_text()) if cache_path is not None and cache_path.exists() else {}
         todo = [(c, 1, 'test') for (c, _), d in zip(jobs, done) if not d] + [(c, n, 'val') for c, n in trials if n]
         secs, skipped = 0., 0
-        for c, n, split in tqdm(todo, desc='probes', unit='job', disable=not progress or not todo):
+        for c, n, split in progress_bar(todo, desc='probes', unit='job', disable=not progress or not todo):
             try: secs += n * estimate_seconds(c, cache, device, split=split)
             except ReclError: skipped += n
         if cache_path is not None: atomic_write_json(cache_path, cache)

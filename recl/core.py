@@ -63,7 +63,7 @@ class LineBar(_tqdm_text):
     def display(self, msg=None, pos=None):
         if self.n == self._shown: return True
         self._shown = self.n
-        self._out.write(self.format_meter(**dict(self.format_dict, bar_format='{desc}: {n_fmt}/{total_fmt} [{elapsed}{postfix}]')).strip() + '\n')
+        self._out.write(self.format_meter(**dict(self.format_dict, bar_format='{desc}: {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]')).strip() + '\n')
         self._out.flush()
         return True
 
