@@ -24,19 +24,20 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,dri
 HAVE_CUDA=$($PY -c 'import torch; print(int(torch.cuda.is_available()))')
 
 section "install (offline)"
+PIPLOG=$(mktemp)
 if ls .whl/*.whl >/dev/null 2>&1; then
-  SITE=${TMPDIR:-/tmp}/recl-site
+  SITE=$(mktemp -d)/recl-site
   $PY -m pip install -q --no-index --no-deps --no-compile --target "$SITE" .whl/*.whl && export PYTHONPATH="$SITE${PYTHONPATH:+:$PYTHONPATH}" \
     && echo "installed from .whl/: $(cd .whl && ls *.whl | tr '\n' ' ')"
 fi
 if $PY -c 'import recl, os, sys; sys.exit(0 if os.path.realpath(os.path.dirname(recl.__file__)) == os.path.realpath("recl") else 1)' 2>/dev/null; then
   export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"   # scripts under benchmarks/ do not have the checkout on sys.path
   echo "recl: importable from this checkout (PYTHONPATH set for the scripts)"
-elif $PY -m pip install -q --no-index --no-deps --no-build-isolation -e . >/tmp/recl-pip.log 2>&1; then
+elif $PY -m pip install -q --no-index --no-deps --no-build-isolation -e . >"$PIPLOG" 2>&1; then
   echo "recl: pip install --no-index --no-deps --no-build-isolation -e . (nothing downloaded)"
 else
   export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-  echo "recl: pip install -e . failed offline ($(tail -1 /tmp/recl-pip.log | cut -c1-120)); using PYTHONPATH=<checkout> instead"
+  echo "recl: pip install -e . failed offline ($(tail -1 "$PIPLOG" | cut -c1-120)); using PYTHONPATH=<checkout> instead"
 fi
 MISSING=$($PY -c '
 import importlib.util as u
