@@ -17,13 +17,14 @@ from recl.plots import plot_methods, save_figure
 
 OUTPUTS = Path('outputs')
 
-def setup(outputs, n_per_class=None, epochs=1, lr=0.05, hidden=(32, 32), data_root=None, m_per_class=2, recon_epochs=2):
+def setup(outputs, n_per_class=None, epochs=1, lr=0.05, hidden=(32, 32), data_root=None, m_per_class=2, recon_epochs=2, tag=None):
     """The set-up every paper notebook shares, from its papermill parameters: create the outputs folder and return it,
-    `base(**kw)` (a configuration with the notebook's data, training and model settings) and `rkw(**kw)` (the ReCL settings)."""
+    `base(**kw)` (a configuration with the notebook's data, training and model settings, its records tagged `tag`, the
+    profile) and `rkw(**kw)` (the ReCL settings)."""
     global OUTPUTS
     OUTPUTS = Path(outputs); OUTPUTS.mkdir(parents=True, exist_ok=True)
     def base(**kw) -> dict:
-        d = dict(n_per_class=n_per_class, epochs=epochs, lr=lr, data_root=data_root)
+        d = dict(n_per_class=n_per_class, epochs=epochs, lr=lr, data_root=data_root, tag=tag)
         d.update(kw)
         if d.get('model', 'mlp') in ('mlp', 'cnn'): d.setdefault('model_kw', dict(hidden=list(hidden)))
         return cfg(**d)
