@@ -75,11 +75,12 @@ def execute(nb:str, params:dict, executed:Path, timeout=None) -> tuple[str, floa
         return nb, time.time() - t0, f"{type(e).__name__}: {' '.join(msg[-3:])[:500] if msg else ''}"
 
 def tidy(path:Path):
-    "Drop what papermill adds that changes on every run or names this machine (paths, times, counts); keep outputs."
+    "Drop what papermill adds that changes on every run or names this machine (paths, times, counts, cell ids); keep outputs."
     nb = json.loads(path.read_text())
     nb['metadata'].pop('papermill', None)
     for c in nb['cells']:
         for k in ('papermill', 'execution'): c.get('metadata', {}).pop(k, None)
+        if 'injected-parameters' in c.get('metadata', {}).get('tags', []): c['id'] = 'injected-parameters'   # papermill draws a new id each run
         if c['cell_type'] == 'code':
             c['execution_count'] = None
             for o in c.get('outputs', []):
