@@ -136,7 +136,6 @@ def _tune_kill_resume(tmp_path, n, kill_after):
 def test_tune_two_workers_resumes_after_driver_killed(tmp_path):
     _tune_kill_resume(tmp_path, 6, 2)
 
-@pytest.mark.slow
 def test_tune_20_trials_two_workers_resumes(tmp_path):
     before, after = _tune_kill_resume(tmp_path, 20, 8)
     print(f"killed after {len(before)} finished trials; rerun completed {len(after)} trials, all COMPLETE")
@@ -206,7 +205,6 @@ def test_grid_plan_counts_store_and_estimates(tmp_path, capsys):
     assert '2 configurations x 2 seeds = 4 jobs; 1 in the store, 3 to run; estimated' in out, out
     assert len(records(tmp_path/'o')) == 1   # planning ran nothing into the store
 
-@pytest.mark.slow
 def test_make_paper_plan_smoke(tmp_path):
     r = subprocess.run([sys.executable, ROOT/'paper_figures'/'make_paper.py', '--profile', 'smoke', '--plan', '--out', tmp_path/'store'],
                        capture_output=True, text=True, cwd=ROOT, timeout=1800)
