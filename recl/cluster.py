@@ -311,7 +311,7 @@ def check_types(d:dict, where:str=''):
             raise ReclError(f"{where}{f.name} must be {' or '.join(kinds)}, got {v!r}")
 
 def load_grid(path) -> tuple[list[dict], list[int]]:
-    "The checked configurations (as dicts) and seeds of grid file `path` (TOML or JSON)."
+    "The checked configurations (as dicts, tagged with the file's name unless they set `tag`) and seeds of grid file `path` (TOML or JSON)."
     from recl.experiment import RunConfig, build_plugins
     p = Path(path).expanduser()
     if not p.exists(): raise ReclError(f"grid file {p} does not exist")
@@ -335,7 +335,7 @@ def load_grid(path) -> tuple[list[dict], list[int]]:
     out = []
     for i, c in enumerate(configs):
         where = f"grid file {p.name}, configuration {i + 1}: "
-        full = {**defaults, **c}
+        full = {'tag': p.stem, **defaults, **c}   # records say which grid they belong to (not part of their key)
         try:
             check_types(full, where)
             cfg = RunConfig.from_dict(full).validate(); build_plugins(cfg)
