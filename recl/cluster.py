@@ -171,12 +171,9 @@ def open_executor(scheduler:str|None=None, workers:int|None=None, cluster:str|No
         import torch
         from distributed import Client, LocalCluster
         gpus = gpus_per_worker if gpus_per_worker is not None else (1 if torch.cuda.is_available() else 0)
-        import dask
-        os.environ.update(WORKER_ENV)   # Dask's nanny prefers a value in this process's environment to its setting
-        spawn_env = {**dask.config.get('distributed.nanny.pre-spawn-environ', {}), **WORKER_ENV}
-        with dask.config.set({'distributed.nanny.pre-spawn-environ': spawn_env}):   # read when each nanny is made
-            lc = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=':0',
-                              resources={'GPU': gpus} if gpus else None, env={'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'})
+        os.environ.update(WORKER_ENV)   # inherited by the workers; Dask's nanny prefers these values to its own setting
+        lc = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=':0',
+                          resources={'GPU': gpus} if gpus else None, env={'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'})
         ex = Executor(Client(lc), lc, label=f"{workers} local worker process{'es' if workers > 1 else ''}")
     else:
         from distributed import Client
