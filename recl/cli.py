@@ -39,7 +39,8 @@ def _load_config_file(path) -> dict:
             import tomllib
             return tomllib.loads(p.read_text())
         return json.loads(p.read_text())
-    except Exception as e: raise ReclError(f"cannot read config file {p}: {e}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as e:   # tomllib.TOMLDecodeError and json.JSONDecodeError are ValueErrors
+        raise ReclError(f"cannot read config file {p}: {e}") from None
 
 # %% ../nbs/40_cli.ipynb #92847afe
 from .core import check_choice

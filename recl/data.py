@@ -105,7 +105,7 @@ def _unpickle(p:Path):
     try:
         with open(p, 'rb') as f: return pickle.load(f, encoding='latin1')
     except FileNotFoundError: return None
-    except Exception as e: raise ReclError(f"{p} is not a CIFAR-10 batch file ({type(e).__name__}: {e})") from None
+    except (pickle.UnpicklingError, EOFError, ValueError) as e: raise ReclError(f"{p} is not a CIFAR-10 batch file ({type(e).__name__}: {e})") from None
 
 def load_cifar10(root=None, **_) -> Source:
     "CIFAR-10 from torchvision's folder `<root>/cifar-10-batches-py`."
@@ -118,7 +118,7 @@ def load_cifar10(root=None, **_) -> Source:
     try:
         xtr = np.concatenate([b['data'] for b in batches]); ytr = np.concatenate([b['labels'] for b in batches])
         xte, yte = np.asarray(test['data']), np.asarray(test['labels'])
-    except (KeyError, ValueError) as e: raise ReclError(f"malformed CIFAR-10 batch in {folder}: {e}") from None
+    except (KeyError, TypeError, ValueError) as e: raise ReclError(f"malformed CIFAR-10 batch in {folder}: {type(e).__name__}: {e}") from None
     names = meta['label_names'] if meta else [str(i) for i in range(10)]
     return Source('cifar10', _to_images(xtr, (3, 32, 32)), torch.from_numpy(ytr.astype(np.int64)),
                   _to_images(xte, (3, 32, 32)), torch.from_numpy(yte.astype(np.int64)), list(names))

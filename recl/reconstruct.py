@@ -45,7 +45,7 @@ def _mlp_chain(model:nn.Module, in_shape):
     x = torch.randn(3, *in_shape, dtype=layers[0][0].dtype, device=layers[0][0].device)
     with torch.no_grad():
         try: ref = model(x)
-        except Exception: return None
+        except RuntimeError: return None   # the layers do not compose on this input shape
         h = x.flatten(1)
         if h.shape[1] != layers[0][0].shape[1]: return None
         for i, (W, b) in enumerate(layers):

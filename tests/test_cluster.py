@@ -82,7 +82,7 @@ def test_scheduler_two_workers_ctrl_c_and_one_killed(tmp_path):
             while not c.processing().get(w0):
                 assert p.poll() is None and time.time() - t0 < 400, p.communicate()
                 time.sleep(0.05)
-            at_kill = len(records(out))
+            at_kill = len(list((out/'records').rglob('seed*.json')))   # the driver may be writing one (a hidden temporary file)
             os.kill(workers[0].pid, signal.SIGKILL)
         so, se = p.communicate(timeout=600)
         assert p.returncode == 0, se[-3000:]
@@ -99,19 +99,27 @@ def test_scheduler_two_workers_ctrl_c_and_one_killed(tmp_path):
 
 def _tune_kill_resume(tmp_path, n, kill_after):
     "`recl tune --workers 2` for `n` trials; its driver (and workers) killed with SIGKILL after `kill_after` finished trials; rerun."
-    import optuna, sqlalchemy.exc
+    import optuna, sqlite3
     # trials long enough (a few tenths of a second each on an idle 2-core machine) that the kill lands with trials still to run
     args = [RECL, 'tune', '--n-per-class', '20', '--epochs', '8', '--set', 'model.hidden=[20]', '--method', 'ewc',
             '--params', 'lr', 'ewc.lam', '--val-per-class', '5', '--trials', str(n), '--workers', '2', '--out', tmp_path, '--device', 'cpu']
-    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
+    log = open(tmp_path/'first_run.log', 'w+')
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT, start_new_session=True)
     db = tmp_path/'optuna.sqlite3'
-    def trials():
-        if not db.exists(): return []
-        try: return optuna.load_study(study_name=optuna.get_all_study_names(f'sqlite:///{db}')[0], storage=f'sqlite:///{db}').trials
-        except (IndexError, KeyError, sqlalchemy.exc.OperationalError): return []   # not created yet / being written
+    def trials():   # once no process writes the study
+        return optuna.load_study(study_name=optuna.get_all_study_names(f'sqlite:///{db}')[0], storage=f'sqlite:///{db}').trials
+    def n_finished_while_running():
+        # read-only: opening the file with Optuna's storage would create its tables, racing the driver that creates them
+        if not db.exists(): return 0
+        con = sqlite3.connect(f'file:{db}?mode=ro', uri=True, timeout=30)
+        try: return con.execute("select count(*) from trials where state in ('COMPLETE', 'FAIL', 'PRUNED')").fetchone()[0]
+        except sqlite3.OperationalError as e:
+            if 'no such table' in str(e): return 0   # the driver has not created the schema yet
+            raise
+        finally: con.close()
     t0 = time.time()
-    while len([t for t in trials() if t.state.is_finished()]) < kill_after:
-        assert p.poll() is None and time.time() - t0 < 900
+    while n_finished_while_running() < kill_after:
+        assert p.poll() is None and time.time() - t0 < 900, (tmp_path/'first_run.log').read_text()[-3000:]
         time.sleep(0.05)
     os.killpg(p.pid, signal.SIGKILL); p.wait()   # the driver and its local workers
     before = {t.number: (t.params, t.value, t.datetime_complete) for t in trials() if t.state.is_finished()}
