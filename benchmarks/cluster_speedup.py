@@ -45,7 +45,9 @@ def main(argv=None):
             t2 = time.perf_counter()
         out[name] = time.perf_counter() - t0
         assert not fails, fails
-        print(f"{name:<32} {out[name]:7.1f} s  (start {t1-t0:.1f}, jobs {t2-t1:.1f}, stop {t0+out[name]-t2:.1f})", file=sys.stderr, flush=True)
+        per_job = sorted(r['seconds']['total'] for r in recs)   # inside the job: first-job imports and core sharing show here
+        print(f"{name:<32} {out[name]:7.1f} s  (start {t1-t0:.1f}, jobs {t2-t1:.1f}, stop {t0+out[name]-t2:.1f}; "
+              f"per job {sum(per_job)/len(per_job):.2f} s, min {per_job[0]:.2f}, max {per_job[-1]:.2f})", file=sys.stderr, flush=True)
         return [r['acc_matrix'] for r in recs]
     ref = timed('serial, 1 thread', Executor)
     w2 = timed('--workers 2 (1 thread each)', lambda: open_executor(workers=2, quiet=True))

@@ -70,6 +70,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'recl.cluster.estimate_seconds': ('cluster.html#estimate_seconds', 'recl/cluster.py'),
                               'recl.cluster.execute_job': ('cluster.html#execute_job', 'recl/cluster.py'),
                               'recl.cluster.failure_message': ('cluster.html#failure_message', 'recl/cluster.py'),
+                              'recl.cluster.fast_exit_plugin': ('cluster.html#fast_exit_plugin', 'recl/cluster.py'),
                               'recl.cluster.job_key': ('cluster.html#job_key', 'recl/cluster.py'),
                               'recl.cluster.job_resources': ('cluster.html#job_resources', 'recl/cluster.py'),
                               'recl.cluster.job_script': ('cluster.html#job_script', 'recl/cluster.py'),

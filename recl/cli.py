@@ -284,6 +284,9 @@ def cmd_demo(a):
 def main(argv=None) -> int:
     "Entry point of the `recl` command."
     p = make_parser()
+    if argv is None:   # the `recl` command, not a call from Python: skip the final garbage collections at exit (about 1 s with torch loaded)
+        import atexit, gc
+        atexit.register(gc.freeze)
     a = p.parse_args(argv)
     if a.command is None: p.print_help(); return 2
     from recl.cluster import JobsFailed
