@@ -187,13 +187,12 @@ def open_executor(scheduler:str|None=None, workers:int|None=None, cluster:str|No
         lc = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=':0',
                           resources={'GPU': gpus} if gpus else None, env={'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'})
         ex = Executor(Client(lc), lc, label=f"{workers} local worker process{'es' if workers > 1 else ''}")
-        ex.client.register_plugin(fast_exit_plugin())
     else:
         from distributed import Client
         settings = load_cluster_config(cluster_config)
         sc = slurm_cluster(settings); sc.scale(jobs=jobs)
         ex = Executor(Client(sc), sc, label=f"SLURM, {jobs} job{'s' if jobs > 1 else ''} of {settings.cores} core(s)")
-        ex.client.register_plugin(fast_exit_plugin())
+    if ex.cluster is not None: ex.client.register_plugin(fast_exit_plugin())   # workers this command started
     if not quiet: print(f"running on {ex.label}; Dask dashboard: {ex.dashboard}", file=sys.stderr, flush=True)
     return ex
 

@@ -45,18 +45,18 @@ def test_config_file_typo(tmp_path):
     r = recl('run', '--config', cfg, '--out', tmp_path)
     assert r.returncode == 2 and "unknown configuration key 'epoch'" in r.stderr and "did you mean 'epochs'" in r.stderr
 
-@pytest.mark.parametrize('name,content,msg', [
-    ('cfg.toml', b'epochs = = 3', 'cannot read config file'),       # TOML syntax error
-    ('cfg.json', b'{"epochs": 3,}', 'cannot read config file'),     # JSON syntax error
-    ('cfg.json', b'\xff\xfe\x00junk', 'cannot read config file'),    # not text
-    ('cfg.json', None, 'cannot read config file'),                  # a folder
+@pytest.mark.parametrize('name,content', [
+    ('cfg.toml', b'epochs = = 3'),       # TOML syntax error
+    ('cfg.json', b'{"epochs": 3,}'),     # JSON syntax error
+    ('cfg.json', b'\xff\xfe\x00junk'),    # not text
+    ('cfg.json', None),                  # a folder
 ])
-def test_unreadable_config_file(tmp_path, name, content, msg):
+def test_unreadable_config_file(tmp_path, name, content):
     cfg = tmp_path/name
     if content is None: cfg.mkdir()
     else: cfg.write_bytes(content)
     r = recl('run', '--config', cfg, '--out', tmp_path/'out')
-    assert r.returncode == 2 and msg in r.stderr and r.stderr.count('\n') == 1 and 'Traceback' not in r.stderr, r.stderr
+    assert r.returncode == 2 and 'cannot read config file' in r.stderr and r.stderr.count('\n') == 1 and 'Traceback' not in r.stderr, r.stderr
 
 def test_unwritable_output(tmp_path):
     f = tmp_path/'file'; f.write_text('x')
