@@ -83,6 +83,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'recl.cluster.probe_config': ('cluster.html#probe_config', 'recl/cluster.py'),
                               'recl.cluster.run_jobs': ('cluster.html#run_jobs', 'recl/cluster.py'),
                               'recl.cluster.run_tasks': ('cluster.html#run_tasks', 'recl/cluster.py'),
+                              'recl.cluster.skip_final_collections': ('cluster.html#skip_final_collections', 'recl/cluster.py'),
                               'recl.cluster.slurm_cluster': ('cluster.html#slurm_cluster', 'recl/cluster.py')},
             'recl.core': { 'recl.core.LineBar': ('core.html#linebar', 'recl/core.py'),
                            'recl.core.LineBar.__init__': ('core.html#linebar.__init__', 'recl/core.py'),

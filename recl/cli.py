@@ -284,12 +284,10 @@ def cmd_demo(a):
 def main(argv=None) -> int:
     "Entry point of the `recl` command."
     p = make_parser()
-    if argv is None:   # the `recl` command, not a call from Python: skip the final garbage collections at exit (about 1 s with torch loaded)
-        import atexit, gc
-        atexit.register(gc.freeze)
     a = p.parse_args(argv)
     if a.command is None: p.print_help(); return 2
-    from recl.cluster import JobsFailed
+    from recl.cluster import JobsFailed, skip_final_collections
+    if argv is None: skip_final_collections()   # the `recl` command, not a call from Python
     try: return dict(run=cmd_run, tune=cmd_tune, grid=cmd_grid, demo=cmd_demo, table=cmd_table)[a.command](a)
     except JobsFailed as e:   # the other jobs finished and are saved; list what failed
         print(f"recl: error: {len(e.failures)} of {e.n_total} jobs failed (the others are saved):", file=sys.stderr)

@@ -13,9 +13,9 @@ from .store import ResultsStore, config_key, atomic_write_json, _jsonable
 # %% auto #0
 __all__ = ['WORKER_ENV', 'SCHEDULER_ENV', 'CONNECT_TIMEOUT', 'CLUSTER_KINDS', 'GPU_PER_JOB_ENV', 'PLAN_ENV', 'GRID_KEYS', 'Task',
            'JobsFailed', 'failure_message', 'SlurmSettings', 'load_cluster_config', 'slurm_cluster', 'job_script',
-           'fast_exit_plugin', 'Executor', 'connect', 'open_executor', 'Pool', 'run_tasks', 'execute_job',
-           'job_resources', 'job_key', 'planning', 'note_plan', 'run_jobs', 'check_types', 'load_grid', 'probe_config',
-           'estimate_seconds', 'plan']
+           'skip_final_collections', 'fast_exit_plugin', 'Executor', 'connect', 'open_executor', 'Pool', 'run_tasks',
+           'execute_job', 'job_resources', 'job_key', 'planning', 'note_plan', 'run_jobs', 'check_types', 'load_grid',
+           'probe_config', 'estimate_seconds', 'plan']
 
 # %% ../nbs/36_cluster.ipynb #75beb41a
 @dataclass
@@ -116,14 +116,17 @@ def job_script(settings:SlurmSettings|None=None) -> str:
     finally: cluster.close()
 
 # %% ../nbs/36_cluster.ipynb #9242fe95
+def skip_final_collections():
+    "Make this process call `gc.freeze()` at exit, skipping the interpreter's final collections (about 1 s with torch loaded)."
+    import atexit, gc
+    atexit.register(gc.freeze)
+
 def fast_exit_plugin():
-    "A Dask worker plugin: the worker process calls `gc.freeze()` at exit, skipping the final collections (about 1 s with torch loaded)."
+    "A Dask worker plugin: the worker process skips the final collections at exit (`skip_final_collections`)."
     from distributed import WorkerPlugin
     class FastExit(WorkerPlugin):
         name = 'recl-fast-exit'
-        def setup(self, worker):
-            import atexit, gc
-            atexit.register(gc.freeze)
+        def setup(self, worker): skip_final_collections()
     return FastExit()
 
 # %% ../nbs/36_cluster.ipynb #8b3eb021
