@@ -22,7 +22,8 @@ NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhom
 # Shared parameters per profile, then per-notebook overrides.
 PROFILES = {
     'smoke': dict(common=dict(seeds=[0], n_per_class=5, epochs=1, hidden=[32, 32], m_per_class=2, recon_epochs=2, n_trials=1),
-                  table1_2_main=dict(methods=['finetune', 'er'], datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']]),
+                  table1_2_main=dict(methods=['finetune', 'er'], datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']], tune_trials=2, tune_seed=100,
+                                     controls=['noise', 'class_mean'], control_methods=['finetune', 'er']),
                   sensitivity_m=dict(m_values=[2], strategies=['naive', 'unsupervised', 'supervised'], scenarios=['cil']),
                   recon_epochs=dict(epoch_values=[1, 2], scenarios=['cil']),
                   online=dict(epoch_values=[1, 2]),
