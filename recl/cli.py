@@ -16,7 +16,7 @@ from .metrics import accuracy_table
 from .store import ResultsStore, results_table
 
 # %% auto #0
-__all__ = ['config_from_args', 'make_parser', 'executor_from_args', 'cmd_run', 'cmd_tune', 'cmd_grid', 'cmd_table',
+__all__ = ['config_from_args', 'cmd_data', 'make_parser', 'executor_from_args', 'cmd_run', 'cmd_tune', 'cmd_grid', 'cmd_table',
            'demo_configs', 'reconstruction_grid', 'cmd_demo', 'main']
 
 # %% ../nbs/40_cli.ipynb #285409a1
@@ -69,6 +69,28 @@ def config_from_args(a) -> RunConfig:
         elif k.startswith('recl.'): cfg.recl_kw = {**cfg.recl_kw, k[5:]: v}
         else: cfg.hparams = {**cfg.hparams, k: v}
     return cfg.validate()
+
+# %% ../nbs/40_cli.ipynb #d37c2dd4
+def _add_data_args(sub):
+    d = sub.add_parser('data', help='download a dataset into a data root (recl data fetch NAME --root DIR)')
+    dsub = d.add_subparsers(dest='data_command', metavar='ACTION', required=True, parser_class=_Parser)
+    f = dsub.add_parser('fetch', help='download, check (MD5) and unpack a dataset where `recl run --data-root` finds it',
+                        description='Download a dataset with torchvision\'s downloader, check its MD5 checksums and unpack it into DIR, '
+                                    'in the folder the loaders read. Nothing is downloaded if it is already there and complete.',
+                        epilog='example:\n  recl data fetch cifar10 --root ~/data && recl run --dataset cifar10 --data-root ~/data --model cnn',
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    from recl.fetch import FETCHABLE
+    f.add_argument('name', choices=FETCHABLE, metavar='NAME', help=f"one of: {', '.join(FETCHABLE)}")
+    f.add_argument('--root', required=True, metavar='DIR', help='the data root (created if missing)')
+    f.add_argument('--timeout', type=float, default=30., metavar='S', help='seconds to wait for a server before giving up (default 30)')
+
+def cmd_data(a):
+    from recl.fetch import fetch
+    r = fetch(a.name, a.root, timeout=a.timeout)
+    if r['status'] == 'present': print(f"{a.name}: already in {r['folder']} and complete (checksums match); nothing downloaded")
+    else: print(f"{a.name}: fetched {len(r['files'])} archive(s), {r['bytes']:,} bytes, MD5 checked, into {r['folder']}")
+    print(f"use it with: recl run --dataset {a.name} --data-root {a.root}")
+    return 0
 
 # %% ../nbs/40_cli.ipynb #ebf17983
 def _int_or_none(s): return None if s.lower() in ('none', 'all') else int(s)
@@ -157,6 +179,7 @@ def make_parser() -> argparse.ArgumentParser:
     t = sub.add_parser('table', help='print the results in a store as mean ± std over seeds')
     t.add_argument('--out', default='runs', help='results folder (default: runs)')
     t.add_argument('--by', nargs='+', help='configuration fields to group by (default: those that vary)')
+    _add_data_args(sub)
     return p
 
 # %% ../nbs/40_cli.ipynb #57721a87
@@ -201,6 +224,7 @@ def cmd_tune(a):
           f"validation ACC {res['best_value']:.2f}")
     for k, v in res['best_params'].items(): print(f"  {k} = {v}")
     print(f"saved to {tuned_path(cfg, a.out)}; use them with: recl run ... --tuned --out {a.out}")
+    print(f"see the trials in a browser (study {res['study']}): optuna-dashboard {ResultsStore(a.out).optuna_url}")
     return 0
 
 def cmd_grid(a):
@@ -288,7 +312,7 @@ def main(argv=None) -> int:
     if a.command is None: p.print_help(); return 2
     from recl.cluster import JobsFailed, skip_final_collections
     if argv is None: skip_final_collections()   # the `recl` command, not a call from Python
-    try: return dict(run=cmd_run, tune=cmd_tune, grid=cmd_grid, demo=cmd_demo, table=cmd_table)[a.command](a)
+    try: return dict(run=cmd_run, tune=cmd_tune, grid=cmd_grid, demo=cmd_demo, table=cmd_table, data=cmd_data)[a.command](a)
     except JobsFailed as e:   # the other jobs finished and are saved; list what failed
         print(f"recl: error: {len(e.failures)} of {e.n_total} jobs failed (the others are saved):", file=sys.stderr)
         for k, m in e.failures: print(f"  {k}: {m}", file=sys.stderr)
