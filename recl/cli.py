@@ -9,7 +9,9 @@ import argparse, json, sys, time
 from pathlib import Path
 import numpy as np
 from .core import ReclError
-from .experiment import RunConfig, run, RECL_STRATEGIES, method_names
+from .experiment import RunConfig, RECL_STRATEGIES, method_names
+from .runner import run, run_grid, load_grid, plan
+from .cluster import open_executor, JobsFailed, skip_final_collections
 from .data import DATASETS, SCENARIOS
 from .models import MODELS
 from .metrics import accuracy_table
@@ -168,7 +170,6 @@ def _print_record(rec, cfg):
 
 def executor_from_args(a):
     "The `recl.cluster.Executor` chosen by --workers/--scheduler/--cluster (in this process by default)."
-    from recl.cluster import open_executor
     return open_executor(scheduler=a.scheduler, workers=a.workers, cluster=a.cluster, jobs=a.jobs,
                          cluster_config=a.cluster_config, quiet=getattr(a, 'json', False))
 
@@ -204,25 +205,21 @@ def cmd_tune(a):
     return 0
 
 def cmd_grid(a):
-    from recl.cluster import load_grid, run_jobs, plan, JobsFailed
-    from recl.core import get_device
     configs, seeds = load_grid(a.file)
-    jobs = [(c, s) for c in configs for s in seeds]
     if a.plan:
         store = ResultsStore(a.out) if (Path(a.out)/'records').exists() else None
-        p = plan(jobs, store, device=a.device)
+        p = plan([(c, s) for c in configs for s in seeds], store, device=a.device)
         print(f"{len(configs)} configurations x {len(seeds)} seeds = {p['jobs']} jobs; {p['in_store']} in the store, {p['to_run']} to run; "
               f"estimated {p['seconds']/3600:.2f} CPU hours ({p['seconds']:.0f} s) with one thread on this machine, from timed probes")
         return 0
-    ex = executor_from_args(a)
-    if ex.client is None: get_device(a.device)
-    store = ResultsStore(a.out)
+    done = []
     def on_record(rec):
+        done.append(rec)
         if a.json: print(json.dumps({k: rec[k] for k in ('seed', 'acc_matrix', 'acc', 'bwt', 'forgetting', 'seconds', 'config', 'name')} | {'reused': bool(rec.get('reused'))}), flush=True)
-    with ex: recs, failures = run_jobs(jobs, store, a.device, ex, progress=not a.json, on_record=on_record, desc='grid')
-    done = [r for r in recs if r is not None]
-    if not a.json and done: print(results_table(done).to_string())
-    if failures: raise JobsFailed(failures, len(jobs))
+    try:
+        with executor_from_args(a) as ex: run_grid(a.file, a.out, a.device, executor=ex, progress=not a.json, on_record=on_record)
+    finally:   # the records that finished, also when some jobs failed
+        if not a.json and done: print(results_table(done).to_string())
     return 0
 
 def cmd_table(a):
@@ -286,12 +283,11 @@ def main(argv=None) -> int:
     p = make_parser()
     a = p.parse_args(argv)
     if a.command is None: p.print_help(); return 2
-    from recl.cluster import JobsFailed, skip_final_collections
     if argv is None: skip_final_collections()   # the `recl` command, not a call from Python
     try: return dict(run=cmd_run, tune=cmd_tune, grid=cmd_grid, demo=cmd_demo, table=cmd_table)[a.command](a)
     except JobsFailed as e:   # the other jobs finished and are saved; list what failed
         print(f"recl: error: {len(e.failures)} of {e.n_total} jobs failed (the others are saved):", file=sys.stderr)
-        for k, m in e.failures: print(f"  {k}: {m}", file=sys.stderr)
+        for f in e.failures: print(f"  {f.key}: {f}", file=sys.stderr)
         return 1
     except ReclError as e:
         print(f"recl: error: {e}", file=sys.stderr); return 2

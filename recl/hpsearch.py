@@ -8,11 +8,11 @@ from __future__ import annotations
 import json, math
 from pathlib import Path
 from .core import progress_bar
-from .core import ReclError, check_choice
+from .core import ReclError, check_choice, check_int
 from .experiment import RunConfig, run_seed
 from .methods import search_space
-from .methods.base import check_int
 from .store import ResultsStore, config_key, atomic_write_json
+from .cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
 
 # %% auto #0
 __all__ = ['TRAINING_FIELDS', 'baseline_space', 'with_params', 'tuning_key', 'tuned_path', 'trial_job', 'tune', 'load_tuned',
@@ -70,7 +70,6 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
     Trials run on `executor` (`recl.cluster`; in this process by default), as many at once as it has worker threads."""
     import optuna
     from optuna.trial import TrialState
-    from recl.cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
     cfg = (RunConfig.from_dict(cfg) if isinstance(cfg, dict) else cfg).validate()
     if cfg.recl != 'none': cfg = RunConfig.from_dict({**cfg.to_dict(), 'recl': 'none', 'recl_kw': {}})
     n_trials, val_per_class = check_int('number of trials', n_trials), check_int('val_per_class', val_per_class)
