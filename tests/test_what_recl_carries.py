@@ -1,5 +1,5 @@
-"The study of nbs/31 is a grid file: it holds every configuration of `recl.analysis.study_configs`, and the committed
-store holds every record of it (so the notebook reads, never trains)."
+"""The study of nbs/31 is a grid file: it holds every configuration of `recl.analysis.study_configs`, and the committed
+store holds every record of it (so the notebook reads, never trains)."""
 from conftest import ROOT
 from recl.analysis import study_configs
 from recl.runner import load_grid
