@@ -18,22 +18,29 @@ def keep(line:str) -> bool:
     return not s or s.startswith(('|', '#', '<', '$$', '![', '[^')) or line.startswith('    ') or re.match(r'^\[[^\]]+\]:', s) is not None
 
 def wrap_cell(src:str) -> str:
-    out, fenced, math = [], False, False
+    "Reflow each paragraph (or list item) that has a line longer than WIDTH; everything else is left as it is."
+    out, para, fenced, math = [], [], False, False
+    def flush():
+        if not para: return
+        if max(len(l) for l in para) <= WIDTH: out.extend(para)
+        else:
+            m = ITEM.match(para[0])
+            first = m.group(1) if m else re.match(r'^\s*', para[0]).group(0)
+            rest = first if first.lstrip().startswith('>') else ' ' * len(first)
+            words = ' '.join([para[0][len(first):].strip()] + [l.strip().lstrip('>').strip() if first.lstrip().startswith('>') else l.strip() for l in para[1:]])
+            out.extend(textwrap.wrap(words, WIDTH, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False))
+        para.clear()
     for line in src.split('\n'):
         s = line.strip()
-        if s.startswith('```'): fenced = not fenced; out.append(line); continue
-        if s.startswith('$$'):   # a display-math block opens or closes here (a one-line $$...$$ does neither)
+        if s.startswith('```'): flush(); fenced = not fenced; out.append(line); continue
+        if not fenced and s.startswith('$$'):   # a display-math block opens or closes here (a one-line $$...$$ does neither)
+            flush()
             if not (len(s) > 4 and s.endswith('$$')): math = not math
             out.append(line); continue
-        if math:
-            if s.endswith('$$'): math = False
-            out.append(line); continue
-        if fenced or math or len(line) <= WIDTH or keep(line): out.append(line); continue
-        m = ITEM.match(line)
-        first = m.group(1) if m else re.match(r'^\s*', line).group(0)
-        rest = ' ' * len(first) if m and not first.lstrip().startswith('>') else first
-        out.extend(textwrap.wrap(line[len(first):], WIDTH, initial_indent=first, subsequent_indent=rest,
-                                 break_long_words=False, break_on_hyphens=False))
+        if fenced or math or keep(line) or line.endswith('  ') or line.endswith('\\'): flush(); out.append(line); continue
+        if ITEM.match(line) and not (para and ITEM.match(para[0]) and ITEM.match(para[0]).group(1).lstrip().startswith('>') and s.startswith('>')): flush()
+        para.append(line)
+    flush()
     return '\n'.join(out)
 
 def long_lines(nb) -> int:
