@@ -50,8 +50,8 @@ class ReCL(Plugin):
     @classmethod
     def probe_settings(cls, kw:dict) -> tuple[dict, dict]:
         """Settings `kw` cut down for a timing probe (a tenth of the reconstruction epochs, one tuning trial of a tenth of the
-        trial epochs) and the factors that scale the probe's reconstruct and tune seconds back up; unset values are this class's defaults."""
-        d = {k: p.default for k, p in inspect.signature(cls.__init__).parameters.items()}
+        trial epochs) and the factors that scale the probe's reconstruct and tune seconds back up; unset values are ReCL's defaults."""
+        d = {k: p.default for k, p in inspect.signature(ReCL.__init__).parameters.items()}   # also for a subclass that passes **kw on
         e = kw.get('epochs', d['epochs']); pe = max(1, round(e / 10)) if e else 0
         n, te = kw.get('n_trials', d['n_trials']), kw.get('trial_epochs') or e
         pte = max(1, round(te / 10)) if te else 0
