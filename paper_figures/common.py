@@ -12,7 +12,7 @@ and a configuration whose records are not all there yet is a row "not run yet: .
 The dataset name 'split_mnist' is the paper's Split MNIST: the full MNIST ('mnist', N images per class drawn from its
 60,000 training digits, tested on its 10,000 test digits) when the data root holds it, else the embedded 'mnist5k'."""
 from __future__ import annotations
-import os, sys
+import functools, os, sys
 from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -100,15 +100,27 @@ def run_grid(configs, seeds, out, extra=None):
 
 def _rows_from_store(configs, seeds, out, extra=None):
     "`run_grid`'s rows from the records already in the store (nothing runs); incomplete configurations are 'not run yet'."
-    store, rows = ResultsStore(out), []
+    store, rows, missing = ResultsStore(out), [], None
     for i, c in enumerate(configs):
         label = dict(extra[i]) if extra else {}
         if c is None: rows.append(dict(label, config={}, records=[], error='not run yet: its baseline is not tuned yet')); continue
         recs = [store.get(c, s) for s in seeds]
         have = [r for r in recs if r is not None]
+        gone = None if have else data_missing(c['dataset'], c.get('data_root'))
+        if gone: missing = missing or gone; rows.append(dict(label, config=c, records=[], error=f'not run: {gone}')); continue
         rows.append(dict(label, config=c, records=have if len(have) == len(seeds) else [],
                          error=None if len(have) == len(seeds) else f'not run yet: {len(have)} of {len(seeds)} seeds in the store'))
-    return rows, None
+    return rows, missing
+
+@functools.lru_cache(maxsize=None)
+def data_missing(dataset:str, data_root) -> str|None:
+    "Why `dataset` cannot be loaded from `data_root` when its files are missing (the loader's message), else None."
+    from recl.data import DATASETS
+    try: DATASETS[dataset]['loader'](root=data_root, **({'classes': [0]} if dataset == 'tinyimagenet' else {}))
+    except ReclError as e:
+        if is_missing_data(e): return str(e)
+        raise
+    return None
 
 def tuned(c:dict, n_trials:int, seed:int, val_per_class:int, out, keep=None) -> dict|None:
     """`c` with its baseline's tuned values (Optuna over Table 4 on a validation split, `recl.hpsearch.tune`; the search
@@ -137,12 +149,35 @@ def summary(rows, cols) -> pd.DataFrame:
         if not r['records']: d.update({'ACC': r['error'], 'BWT': '', 'seeds': 0})
         else: d.update(stats.loc[i].to_dict(), **{k: secs.loc[i, k] for k in secs if k.startswith('seconds ')})
         out.append(d)
-    return pd.DataFrame(out)
+    df = pd.DataFrame(out)
+    df.attrs['per_seed'] = seed_table(rows, cols).to_dict('list')   # plain lists (pandas compares attrs), written beside the table by `write_table`
+    return df
+
+def seed_table(rows, cols) -> pd.DataFrame:
+    "One line per (configuration, seed): label columns `cols`, seed, ACC, BWT, seconds and where the record was made."
+    return pd.DataFrame([{**{c: r.get(c, r['config'].get(c)) for c in cols}, 'seed': x['seed'], 'ACC': x['acc'], 'BWT': x['bwt'],
+                          'seconds': (x.get('seconds') or {}).get('total'), 'tune seconds': (x.get('seconds') or {}).get('tune'),
+                          **{k: (x.get('provenance') or {}).get(k) for k in ('device', 'device_name', 'threads', 'git_commit')}}
+                         for r in rows for x in r['records']], columns=[*cols, 'seed', 'ACC', 'BWT', 'seconds', 'tune seconds',
+                                                                        'device', 'device_name', 'threads', 'git_commit'])
+
+def paired_difference(a, b, n_boot:int=10_000, seed:int=0) -> dict:
+    """Mean of `a - b` over paired seeds with a 95% bootstrap interval (seeds resampled with replacement, `n_boot` times,
+    a seeded generator) and the paired t-test's two-sided p-value (NaN below 2 pairs)."""
+    import numpy as np
+    from scipy.stats import ttest_rel
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    d = a - b
+    if len(d) == 0: return dict(n=0, diff=np.nan, lo=np.nan, hi=np.nan, p=np.nan)
+    boot = d[np.random.default_rng(seed).integers(0, len(d), (n_boot, len(d)))].mean(1)
+    p = float(ttest_rel(a, b).pvalue) if len(d) > 1 and d.std() > 0 else np.nan
+    return dict(n=len(d), diff=float(d.mean()), lo=float(np.quantile(boot, .025)), hi=float(np.quantile(boot, .975)), p=p)
 
 def write_table(df:pd.DataFrame, name:str, title:str, note:str='') -> pd.DataFrame:
     "Write `df` as outputs/name.csv and outputs/name.md (columns ACC/BWT as mean ± std); returns the shown frame."
     show = df[[c for c in df.columns if not (c.endswith(' mean') or c.endswith(' std'))]] if len(df) else df
     df.to_csv(OUTPUTS/f'{name}.csv', index=False)
+    if 'per_seed' in df.attrs: pd.DataFrame(df.attrs['per_seed']).to_csv(OUTPUTS/f'{name}_seeds.csv', index=False)
     md = f"### {title}\n\n" + (f"{note}\n\n" if note else '') + (to_markdown(show) if len(show) else '(empty)') + "\n"
     (OUTPUTS/f'{name}.md').write_text(md)
     return show

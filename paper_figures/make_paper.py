@@ -17,7 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhomogeneous', 'tinyimagenet', 'full_datasets', 'galleries', 'runtime']
+NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhomogeneous', 'tinyimagenet', 'full_datasets', 'galleries', 'runtime',
+             'reproduction']
+LAST = ('runtime', 'reproduction')   # they read what the others wrote: run after them, in this order
 
 # Shared parameters per profile, then per-notebook overrides.
 PROFILES = {
@@ -67,8 +69,13 @@ def relative(p) -> str|None:
     "`p` relative to paper_figures/ (the kernels' working directory), so no machine path reaches a notebook or table."
     return None if p is None else os.path.relpath(Path(p).resolve(), HERE)
 
-def params_for(profile:str, nb:str, out:Path, outputs:Path, data_root) -> dict:
+def report_path(readme:Path) -> Path:
+    "The reproduction report beside a README: README.md -> REPRODUCTION.md, README_quick.md -> REPRODUCTION_quick.md."
+    return readme.with_name(readme.name.replace('README', 'REPRODUCTION'))
+
+def params_for(profile:str, nb:str, out:Path, outputs:Path, data_root, readme:Path|None=None) -> dict:
     p = dict(profile=profile, out=relative(out), outputs=relative(outputs), data_root=relative(data_root))
+    if nb == 'reproduction': p['report'] = relative(report_path(readme or outputs.parent/'README.md'))
     p.update(PROFILES[profile]['common']); p.update(PROFILES[profile].get(nb, {}))
     return p
 
@@ -103,7 +110,9 @@ def missing_datasets(outputs:Path) -> list[str]:
     import pandas as pd
     seen = {}
     for csv in sorted(outputs.glob('*.csv')):
-        for v in pd.read_csv(csv, dtype=str).to_numpy().ravel():
+        try: cells = pd.read_csv(csv, dtype=str).to_numpy().ravel()
+        except pd.errors.EmptyDataError: continue   # an empty table (e.g. no runtime record yet)
+        for v in cells:
             if isinstance(v, str) and v.startswith('not run:') and 'planned' not in v:
                 msg = v.removeprefix('not run:').strip()
                 seen.setdefault(msg.split(' ', 1)[0], msg)
@@ -137,6 +146,8 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
          "the methods use their default hyper-parameters except those set in the profile (`method_hparams`); only where "
          "`tune_trials` > 0 (the `paper` profile: 100 trials, as in the paper) is each baseline of Tables 1/2 first tuned "
          "over Table 4 on a validation split (`recl.hpsearch`). Numbers of reduced profiles are not comparable to the paper's.", "",
+         *([f"The paper's claims one by one, with the command, the numbers, the criterion and the verdict of each: "
+            f"[{report_path(path).name}]({report_path(path).name}).", ""] if report_path(path).exists() else []),
          "## Profile parameters", "", "```json", json.dumps(PROFILES[profile], indent=1), "```", "", "## Notebooks", "",
          "| notebook | status |", "|---|---|"]
     for nb, s, err in results:
@@ -153,7 +164,7 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
         L += [f"### {png.stem}", "", f"![{png.stem}]({rel(png)}) ([PDF]({rel(png.with_suffix('.pdf'))}))", ""]
     path.write_text("\n".join(L) + "\n")
 
-PLANNED = [n for n in NOTEBOOKS if n not in ('galleries', 'runtime')]   # notebooks whose work is grids and searches
+PLANNED = [n for n in NOTEBOOKS if n not in ('galleries',) + LAST]   # notebooks whose work is grids and searches
 
 def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     "Execute the grid notebooks in plan mode (nothing runs), then count their jobs and estimate the CPU time from probes."
@@ -184,6 +195,9 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     fmt = lambda n, p: f"{n:<16}{p['jobs']:>7}{p['in_store']:>10}{p['to_run']:>8}{p['trials']:>8}{cpu(p['seconds']):>12}{p['not_estimated']:>15}"
     for nb, p in rows: print(fmt(nb, p))
     print('-' * len(head)); print(fmt('all (unique)', total))
+    table = '\n'.join([head, '-' * len(head), *[fmt(nb, p) for nb, p in rows], '-' * len(head), fmt('all (unique)', total)])
+    saved = out/'plan.txt'
+    if not saved.exists(): saved.write_text(table + '\n'); print(f"\nplan saved to {relative(saved)} (the first plan of this store; a later --plan does not replace it)")
     print(f"\njobs = (configuration, seed) runs; trials = hyper-parameter search trials still to run (not in the store). "
           f"CPU time: one thread per job on this machine, from {total['probes']} timed probes scaled linearly in epochs and trials "
           f"(a rough estimate); with N worker processes the wall time is about CPU time / N. 'not estimated': jobs whose data is "
@@ -249,13 +263,13 @@ def _make(a, nbs, out, outputs, executed, readme, data_root) -> int:
     if a.readme_only:
         results = [(n, 0., None if (executed/f'{n}.ipynb').exists() else 'not executed yet') for n in nbs]
         write_readme(readme, a.profile, outputs, executed, results, data_root, 0., out); return 0
-    first = [n for n in nbs if n != 'runtime']
+    first = [n for n in nbs if n not in LAST]
     def go(nb):
-        r = execute(nb, params_for(a.profile, nb, out, outputs, data_root), executed)
+        r = execute(nb, params_for(a.profile, nb, out, outputs, data_root, readme), executed)
         print(f"[{time.time()-t0:6.0f}s] {nb}: {'ok' if r[2] is None else 'FAILED ' + r[2]} ({r[1]:.0f}s)", flush=True)
         return r
     with ThreadPoolExecutor(max(1, a.jobs)) as ex: results = list(ex.map(go, first))
-    if 'runtime' in nbs: results.append(go('runtime'))
+    results += [go(n) for n in LAST if n in nbs]
     total = time.time() - t0
     write_readme(readme, a.profile, outputs, executed, results, data_root, total, out)
     bad = [r for r in results if r[2]]; fails = _failed_rows(outputs)

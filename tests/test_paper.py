@@ -30,7 +30,16 @@ def test_make_paper_smoke(tmp_path):
     assert 'not run:' in (out/'table1_cil_cifar10_cnn.md').read_text()
     assert 'not run:' in (out/'table7_tinyimagenet_cil.md').read_text()
     assert 'not run:' in (out/'table11_full_mnist_cil.md').read_text() and 'not run:' in (out/'table14_full_tinyimagenet_dil.md').read_text()
+    # the reproduction report: every claim with a verdict, computed from the saved tables
+    rep = (tmp_path/'REPRODUCTION.md').read_text()
+    claims = re.findall(r'^### (C\d+): .*\n(?:.*\n)*?- \*\*Verdict: ([^*]+)\*\*', rep, re.M)
+    assert [c for c, _ in claims] == [f'C{i}' for i in range(1, 15)], claims
+    assert all(v.startswith(('holds', 'partly', 'does not hold', 'not run', 'not decided')) for _, v in claims), claims
+    assert '## Controls per method' in rep and 'er+recl vs er+recl(class_mean)' in rep
+    tuned_part = rep.split('## Tuned hyper-parameters')[1].split('## Compute')[0]
+    assert all(re.search(rf'\| mnist5k +\| {sc} +\| {m} +\|', tuned_part) for sc in ('cil', 'dil') for m in ('er', 'finetune')), tuned_part
     readme = (tmp_path/'README.md').read_text()
+    assert '[REPRODUCTION.md](REPRODUCTION.md)' in readme
     assert 'profile `smoke`' in readme and 'Table 1 (CIL): Split mnist5k' in readme and 'Missing datasets' in readme
     assert all((tmp_path/'_executed'/f'{n}.ipynb').exists() for n in ('table1_2_main', 'galleries', 'runtime'))
     # the executed notebooks keep their figures, and nothing written names this machine's paths
