@@ -10,7 +10,7 @@ DATA_ROOT ?=
 SCHEDULER ?=
 WORKERS ?=
 
-.PHONY: install demo test lint paper clean notebooks lab
+.PHONY: install demo test lint paper clean notebooks lab bench bench-compare
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,16 @@ demo: $(STAMP)
 test: $(STAMP) $(JUPYTER_CFG)
 	$(BIN)/python scripts/run_tests.py
 
+# performance benchmarks (pytest-benchmark): `make bench NAME=x` saves a run, `make bench-compare BASE=0001` compares with a saved one
+BENCH := $(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-only --benchmark-storage=file://benchmarks/results --benchmark-columns=min,mean,median,max,rounds
+NAME ?= run
+bench: $(STAMP)
+	$(BENCH) --benchmark-save=$(NAME)
+bench-compare: $(STAMP)
+	$(BENCH) --benchmark-save=$(NAME) --benchmark-compare=$(BASE) --benchmark-group-by=name
+
 lint: $(STAMP)
-	$(BIN)/ruff check recl tests scripts benchmarks paper_figures
+	$(BIN)/ruff check recl tests scripts benchmarks studies paper_figures
 
 paper: $(STAMP)
 	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT)) \

@@ -30,7 +30,8 @@ def main(argv=None):
     import torch
     torch.set_num_threads(1)
     import recl.cluster
-    from recl.cluster import Executor, open_executor, run_jobs
+    from recl.cluster import Executor, open_executor
+    from recl.runner import run_jobs
     from recl.experiment import RunConfig
     recl_kw = dict(m_per_class=20, epochs=100) if a.job == 'paper' else {}
     cfg = RunConfig(n_per_class=100, epochs=a.epochs, recl='naive', recl_kw=recl_kw,

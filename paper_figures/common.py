@@ -3,8 +3,9 @@ store (finished records are reused), ACC/BWT summarised over seeds, and every ta
 figure as PNG + PDF. Figures are returned (and left open), so a notebook shows them inline; nothing here picks a
 matplotlib backend.
 
-A dataset that is missing yields a table saying "not run: data not found at <path>" instead of an error; any other
-failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README, non-zero exit).
+A dataset that is missing (a job that failed with `recl.core.DataMissing`) yields a table saying "not run: <why>" instead
+of an error; any other failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README,
+non-zero exit).
 Under `make_paper.py --from-store` (RECL_STORE_ONLY set) nothing is trained or tuned: tables show what the store holds,
 and a configuration whose records are not all there yet is a row "not run yet: ...".
 
@@ -15,10 +16,13 @@ import functools, os, sys
 from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
-from recl.core import ReclError
+from recl.core import ReclError, DataMissing  # noqa: F401 (ReclError: the notebooks import it from here)
 from recl.experiment import RunConfig
 from recl.metrics import summarize_frame
 from recl.plots import plot_methods, save_figure
+from recl.cluster import open_executor, planning
+from recl.runner import run_jobs, job_key
+from recl.store import ResultsStore
 
 OUTPUTS = Path('outputs')
 STORE_ONLY_ENV = 'RECL_STORE_ONLY'   # set by make_paper.py --from-store: tables from the store only, nothing runs
@@ -61,7 +65,8 @@ def save(fig, name:str):
     return fig
 
 def is_missing_data(e:Exception) -> bool:
-    return isinstance(e, ReclError) and ('not found at' in str(e) or 'needs a data root' in str(e))
+    "Whether `e` says that a dataset is not here (by its type, `DataMissing`)."
+    return isinstance(e, DataMissing)
 
 def cfg(**kw) -> dict:
     "A RunConfig as a dict, dropping None-valued keys that have defaults."
@@ -69,26 +74,23 @@ def cfg(**kw) -> dict:
 
 def run_grid(configs, seeds, out, extra=None):
     """Run each configuration (dict of RunConfig fields) for `seeds` in store `out`: all (configuration, seed) jobs at once
-    through `recl.cluster`, in this kernel or on the Dask cluster named by RECL_SCHEDULER (`make_paper.py --workers/--scheduler`).
+    through `recl.runner`, in this kernel or on the Dask cluster named by RECL_SCHEDULER (`make_paper.py --workers/--scheduler`).
     Returns (rows, missing): rows = one dict per configuration with its records (or 'error'), missing = message or None.
     `extra`: per-configuration dict of label columns (same length as configs). Under `make_paper.py --plan` nothing runs:
     the jobs are written to the plan and every row is 'not run: planned'."""
-    from recl.cluster import open_executor, run_jobs, planning, job_key
-    from recl.store import ResultsStore
     if store_only(): return _rows_from_store(configs, seeds, out, extra)
     jobs = [(c, s) for c in configs for s in seeds]
     with open_executor(quiet=True) as ex:
         recs, failures = run_jobs(jobs, ResultsStore(out), executor=ex, progress=False)
-    fail, rows, missing = dict(failures), [], None
+    fail, rows, missing = {f.key: f for f in failures}, [], None
     for i, c in enumerate(configs):
         label = dict(extra[i]) if extra else {}
         if planning():
             rows.append(dict(label, config=c, records=[], error='not run: planned')); missing = 'planned by make_paper.py --plan (nothing run)'; continue
         errs = [fail[job_key(c, s)] for s in seeds if job_key(c, s) in fail]
         if errs:
-            msg = errs[0].removeprefix('ReclError: ')
-            if 'not found at' in msg or 'needs a data root' in msg:
-                missing = missing or msg; rows.append(dict(label, config=c, records=[], error=f"not run: {msg}"))
+            if issubclass(errs[0].error, DataMissing):
+                missing = missing or errs[0].message; rows.append(dict(label, config=c, records=[], error=f"not run: {errs[0].message}"))
             else:
                 print(f"failed: {c}: {errs[0]}", file=sys.stderr)
                 rows.append(dict(label, config=c, records=[], error=f"failed: {errs[0]}"))
@@ -98,7 +100,6 @@ def run_grid(configs, seeds, out, extra=None):
 
 def _rows_from_store(configs, seeds, out, extra=None):
     "`run_grid`'s rows from the records already in the store (nothing runs); incomplete configurations are 'not run yet'."
-    from recl.store import ResultsStore
     store, rows, missing = ResultsStore(out), [], None
     for i, c in enumerate(configs):
         label = dict(extra[i]) if extra else {}

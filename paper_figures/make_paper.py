@@ -169,7 +169,8 @@ PLANNED = [n for n in NOTEBOOKS if n not in ('galleries',) + LAST]   # notebooks
 def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     "Execute the grid notebooks in plan mode (nothing runs), then count their jobs and estimate the CPU time from probes."
     import tempfile
-    from recl.cluster import PLAN_ENV, plan
+    from recl.cluster import PLAN_ENV
+    from recl.runner import plan
     from recl.store import ResultsStore
     tmp = Path(tempfile.mkdtemp(prefix='recl-plan-'))
     store, rows, seen, all_jobs, all_trials = ResultsStore(out), [], set(), [], []

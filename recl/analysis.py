@@ -5,135 +5,23 @@ replays, what the network sees in it, and which errors it removes. Every number 
 
 # %% ../nbs/31_what_recl_carries.ipynb #649d69d4
 from __future__ import annotations
-import math
-import torch
-from .core import ReclError, torch_generator
-from .recon_losses import margins, lambda_loss, prior_loss
+import numpy as np
+import pandas as pd
+from .core import ReclError
+from .controls import CONTROL_SETTINGS
+from .experiment import RunConfig
 
 # %% auto #0
-__all__ = ['CONTROLS', 'SWEEP', 'FIXES', 'mean_pairwise_distance', 'effective_rank', 'mean_pairwise_cosine', 'diversity',
-           'logits_of', 'margin_stats', 'confusion', 'cosine_to', 'model_measures', 'replay_measures',
-           'same_class_cos2', 'reconstruct_repel', 'controls_grid', 'sweep_grid', 'replay_log', 'acc_frame',
+__all__ = ['CONTROLS', 'SWEEP', 'FIXES', 'controls_grid', 'sweep_grid', 'study_configs', 'replay_log', 'acc_frame',
            'replay_frame', 'old_errors']
 
-# %% ../nbs/31_what_recl_carries.ipynb #26021f1f
-def _flat(x) -> torch.Tensor: return torch.as_tensor(x).detach().flatten(1).double()
-
-def mean_pairwise_distance(x) -> float:
-    "Mean L2 distance over the distinct pairs of the samples `x` (n, ...); NaN for fewer than 2."
-    f = _flat(x)
-    return torch.pdist(f).mean().item() if len(f) > 1 else float('nan')
-
-def effective_rank(x) -> float:
-    "exp of the entropy of the normalised singular values of the uncentred samples `x` (n, ...)."
-    s = torch.linalg.svdvals(_flat(x))
-    if not s.sum() > 0: return float('nan')
-    p = s / s.sum(); p = p[p > 0]
-    return math.exp(-(p * p.log()).sum().item())
-
-def mean_pairwise_cosine(x) -> float:
-    "Mean cosine similarity over the distinct pairs of the samples `x` (n, ...)."
-    f = torch.nn.functional.normalize(_flat(x), dim=1); n = len(f)
-    return ((f @ f.t()).sum().item() - n) / (n * (n - 1)) if n > 1 else float('nan')
-
-def diversity(x, y) -> dict:
-    "Per label of `y`: number, mean pairwise distance, effective rank, mean pairwise cosine and mean norm of its samples in `x`."
-    x, y = torch.as_tensor(x).detach().float(), torch.as_tensor(y)
-    return {int(l): dict(n=int((y == l).sum()), dist=mean_pairwise_distance(x[y == l]), erank=effective_rank(x[y == l]),
-                         cos=mean_pairwise_cosine(x[y == l]), norm=_flat(x[y == l]).norm(dim=1).mean().item())
-            for l in y.unique().tolist()}
-
-# %% ../nbs/31_what_recl_carries.ipynb #5033fb5f
-@torch.no_grad()
-def logits_of(model, x, device=None, batch_size:int=1000) -> torch.Tensor:
-    "The model's outputs on `x`, computed in batches in eval mode, returned on the CPU."
-    was = model.training; model.eval(); dev = device or next(model.parameters()).device
-    try: return torch.cat([model(x[i:i+batch_size].to(dev)).float().cpu() for i in range(0, len(x), batch_size)])
-    finally: model.train(was)
-
-def margin_stats(model, x, y, device=None) -> dict:
-    "Logit margins of `model` on `(x, y)`: mean, quartiles, and the percentage classified as `y`."
-    if len(x) == 0: return {}
-    mg = margins(logits_of(model, x, device), torch.as_tensor(y).long()).double()
-    q = torch.quantile(mg, torch.tensor([.25, .5, .75], dtype=torch.float64)).tolist()
-    return dict(n=len(mg), mean=mg.mean().item(), q25=q[0], median=q[1], q75=q[2], acc=(mg > 0).double().mean().item() * 100)
-
-def confusion(model, x, y, labels, n_units:int, device=None) -> list:
-    "Counts `C[i][k]`: samples of label `sorted(labels)[i]` predicted as output unit `k` (of `n_units`)."
-    pred = logits_of(model, x, device).argmax(1)
-    row = torch.searchsorted(torch.tensor(sorted(labels)), torch.as_tensor(y))
-    return torch.bincount(row * n_units + pred, minlength=len(labels) * n_units).reshape(len(labels), n_units).tolist()
-
-# %% ../nbs/31_what_recl_carries.ipynb #12b87959
-def cosine_to(x, v) -> float:
-    "Mean cosine similarity of the samples `x` (n, ...) to the vector `v`."
-    return torch.nn.functional.cosine_similarity(_flat(x), _flat(v[None]).expand(len(x), -1)).mean().item()
-
-def model_measures(model, stream, t:int, replay_x=None, replay_y=None, device=None) -> dict:
-    "After task `t`: confusion of `model` on each seen task's test split, and its margins on the replay it was trained on."
-    from recl.models import n_outputs
-    H = n_outputs(model)
-    out = dict(task=t, confusion=[confusion(model, stream[j].x_test, stream[j].y_test, stream[j].labels, H, device) for j in range(t + 1)])
-    if replay_x is not None and t > 0: out['replay_margin'] = margin_stats(model, replay_x, replay_y, device)
-    return out
-
-def replay_measures(model, task, x, y, noise_x, seed:int=0, device=None) -> dict:
-    "Diversity per class (and cosine to the class's mean image) of the replay `(x, y)` of `task`'s classes, of as many real training images and of the noise candidates `noise_x`; margins on each."
-    g = torch_generator(seed * 1000 + task.index + 7)
-    pick = [torch.nonzero(task.y_train == l).flatten() for l in y.unique().tolist()]
-    idx = torch.cat([p[torch.randperm(len(p), generator=g)[:int((y == l).sum())]] for p, l in zip(pick, y.unique().tolist())])
-    rx, ry = task.x_train[idx], task.y_train[idx]
-    div = {k: diversity(a, b) for k, (a, b) in dict(replay=(x, y), real=(rx, ry), noise=(noise_x, y)).items()}
-    for k, (a, b) in dict(replay=(x, y), real=(rx, ry), noise=(noise_x, y)).items():   # how close to the class's mean image
-        for l in div[k]: div[k][l]['cos_mean'] = cosine_to(a[b == l], task.x_train[task.y_train == l].mean(0))
-    mg = dict(replay=margin_stats(model, x, y, device), noise=margin_stats(model, noise_x, y, device),
-              real_train=margin_stats(model, task.x_train, task.y_train, device), real_test=margin_stats(model, task.x_test, task.y_test, device))
-    return dict(diversity=div, margin=mg)
-
-# %% ../nbs/31_what_recl_carries.ipynb #78bd5f9b
-def same_class_cos2(x, y) -> torch.Tensor:
-    "Mean squared cosine similarity over the distinct pairs of candidates with the same label (differentiable)."
-    f = torch.nn.functional.normalize(x.flatten(1), dim=1)
-    same = (y[:, None] == y[None, :]) & ~torch.eye(len(y), dtype=torch.bool, device=y.device)
-    return ((f @ f.t())**2)[same].mean() if same.any() else x.new_zeros(())
-
-from .reconstruct import RECON_DEFAULTS as _D
-def reconstruct_repel(model, classes, m:int, repel:float, epochs:int=_D['epochs'], lr_x:float=_D['lr_x'], lr_lambda:float=_D['lr_lambda'],
-                      init_scale:float=_D['init_scale'], lambda_min:float=_D['lambda_min'], alpha:float=_D['alpha'], momentum:float=_D['momentum'],
-                      step_m:int|None=_D['step_m'], device=None, dtype=torch.float32, seed:int=0, in_shape=None):
-    "`reconstruct` (closed-form MLP path, the same defaults and step scaling) with `repel` x `same_class_cos2` added to Eq. 6."
-    from recl.reconstruct import reconstruct, _mlp_chain, chain_kkt_grad, Reconstruction, ReconstructionDiverged
-    from recl.smooth_relu import smooth_copy
-    hp = dict(lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, lambda_min=lambda_min, alpha=alpha, momentum=momentum)
-    start = reconstruct(model, classes, m, epochs=0, device=device, dtype=dtype, seed=seed, in_shape=in_shape, **hp)
-    dev = next(model.parameters()).device if device is None else torch.device(device)
-    layers = _mlp_chain(smooth_copy(model, alpha).to(dev, dtype), tuple(start.x.shape[1:]))
-    if layers is None: raise ReclError(f"reconstruct_repel needs a Linear/ReLU chain (the MLP), got {type(model).__name__}")
-    x, lam, y = start.x.to(dev, dtype).requires_grad_(True), start.lam.to(dev, dtype).requires_grad_(True), start.y.to(dev)
-    scale = 1. if step_m is None else min(1., m / step_m)   # as `reconstruct`: fewer candidates than step_m take smaller steps
-    opt_x, opt_l = torch.optim.SGD([x], lr=lr_x * scale, momentum=momentum), torch.optim.SGD([lam], lr=lr_lambda * scale, momentum=momentum)
-    hist = dict(total=[], rec=[], **{'lambda': []}, prior=[], repel=[])
-    for ep in range(epochs):
-        l_rec, gx, gl = chain_kkt_grad(layers, x.detach(), y, lam.detach(), alpha)
-        extra = lambda_loss(lam, lambda_min) + prior_loss(x) + repel * same_class_cos2(x, y)
-        vals = [l_rec.item() + extra.item(), l_rec.item(), lambda_loss(lam, lambda_min).item(), prior_loss(x).item(), same_class_cos2(x, y).item()]
-        if not all(map(math.isfinite, vals)):
-            raise ReconstructionDiverged(f"reconstruction loss became {vals[0]} at epoch {ep}; try a smaller lr_x (now {lr_x:g}) or repel (now {repel:g})")
-        for k, v in zip(hist, vals): hist[k].append(v)
-        ax, al = torch.autograd.grad(extra, [x, lam])
-        x.grad, lam.grad = gx + ax, gl + al
-        opt_x.step(); opt_l.step()
-    return Reconstruction(x.detach().cpu(), y.cpu(), lam.detach().cpu(), hist, epochs, False, 0., 'closed-form+repel',
-                          dict(hp, epochs=epochs, step_m=step_m, m=m, seed=seed, repel=repel, dtype=str(dtype).replace('torch.', '')))
-
 # %% ../nbs/31_what_recl_carries.ipynb #f3c543ad
-CONTROLS = ('none', 'off', 'naive', 'noise', 'real', 'class_mean', 'class_mean_noise', 'shuffled', 'head_only', 'align_head')
+CONTROLS = ('none', 'off', 'naive', 'noise', *(c for c in CONTROL_SETTINGS if c != 'off'))   # the plain runs first, then the controls
 SWEEP = dict(lr_x=[0.01, 0.1, 0.3], init_scale=[1e-4, 1e-2, 1e-1], epochs=[5, 100], alpha=[10., 500.])
 FIXES = {'lr_x=0.1, epochs=200': dict(lr_x=0.1, epochs=200), 'lr_x=0.01, epochs=1000': dict(lr_x=0.01, epochs=1000),
          'repel=1': dict(repel=1.), 'repel=10': dict(repel=10.), 'repel=100': dict(repel=100.)}
 
 def _cfg(scenario, dataset, data_root, **kw):
-    from recl.experiment import RunConfig
     return RunConfig(dataset=dataset, data_root=data_root, scenario=scenario, **kw)
 
 def controls_grid(scenario:str, dataset:str='mnist5k', data_root=None) -> dict:
@@ -148,10 +36,15 @@ def sweep_grid(scenario:str='cil', dataset:str='mnist5k', data_root=None) -> dic
     pts = {'default': {}, **{f"{k}={v:g}": {k: v} for k, vs in SWEEP.items() for v in vs}, **FIXES}
     return {label: _cfg(scenario, dataset, data_root, recl='naive', recl_kw=dict(measure=True, **kw)) for label, kw in pts.items()}
 
-# %% ../nbs/31_what_recl_carries.ipynb #e7d67944
-import numpy as np
-import pandas as pd
+def study_configs(dataset:str='mnist5k', data_root=None) -> list[dict]:
+    "Every configuration of the study, once each (as dicts): the controls in CIL and DIL, and the sweep (CIL)."
+    out = []
+    for c in [*controls_grid('cil', dataset, data_root).values(), *controls_grid('dil', dataset, data_root).values(),
+              *sweep_grid('cil', dataset, data_root).values()]:
+        if c.to_dict() not in out: out.append(c.to_dict())
+    return out
 
+# %% ../nbs/31_what_recl_carries.ipynb #e7d67944
 def replay_log(rec:dict) -> dict:
     "The ReCL plugin's summary in record `rec` (`{}` for a run without ReCL)."
     return next((v for v in rec.get('plugins', {}).values() if 'reconstructions' in v), {})

@@ -9,11 +9,14 @@ import argparse, json, sys, time
 from pathlib import Path
 import numpy as np
 from .core import ReclError
-from .experiment import RunConfig, run, RECL_STRATEGIES, method_names
+from .experiment import RunConfig, RECL_STRATEGIES, method_names
+from .runner import run, run_grid, load_grid, plan
+from .cluster import open_executor, JobsFailed, skip_final_collections
 from .data import DATASETS, SCENARIOS
 from .models import MODELS
 from .metrics import accuracy_table
 from .store import ResultsStore, results_table
+from .data import FETCHABLE
 
 # %% auto #0
 __all__ = ['config_from_args', 'cmd_data', 'make_parser', 'executor_from_args', 'cmd_run', 'cmd_tune', 'cmd_grid', 'cmd_table',
@@ -79,7 +82,6 @@ def _add_data_args(sub):
                                     'in the folder the loaders read. Nothing is downloaded if it is already there and complete.',
                         epilog='example:\n  recl data fetch cifar10 --root ~/data && recl run --dataset cifar10 --data-root ~/data --model cnn',
                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    from recl.fetch import FETCHABLE
     f.add_argument('name', choices=FETCHABLE, metavar='NAME', help=f"one of: {', '.join(FETCHABLE)}")
     f.add_argument('--root', required=True, metavar='DIR', help='the data root (created if missing)')
     f.add_argument('--timeout', type=float, default=30., metavar='S', help='seconds to wait for a server before giving up (default 30)')
@@ -118,6 +120,8 @@ def _add_config_args(r):
     io.add_argument('--out', default='runs', help='results folder (default: runs)')
     io.add_argument('--device', default='auto', help='auto (CUDA when present), cpu or cuda')
 
+
+# %% ../nbs/40_cli.ipynb #0c48f1dd
 def _add_cluster_args(r):
     "Where the jobs run (shared by `run`, `tune` and `grid`; see `recl.cluster`)."
     c = r.add_argument_group('where to run (default: in this process)')
@@ -127,10 +131,10 @@ def _add_cluster_args(r):
     c.add_argument('--jobs', type=int, default=1, metavar='K', help='with --cluster: number of batch jobs to submit (default 1)')
     c.add_argument('--cluster-config', dest='cluster_config', metavar='FILE', help='with --cluster slurm: TOML file with a [slurm] section (queue, cores, memory, gpus, walltime, ...)')
 
-def make_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog='recl', description="ReCL: continual learning with reconstructed data. "
-                "Run experiments of 'Slowing Down Forgetting in Continual Learning' and store their results.")
-    sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
+
+# %% ../nbs/40_cli.ipynb #7f98cc6f
+def _add_run_command(sub):
+    "`recl run`: a configuration over seeds."
     r = sub.add_parser('run', help='run a configuration over seeds (resumable)',
                        description='Train a continual learner on every task of a stream, once per seed, and save one record per seed under --out. '
                                    'Finished records are reused, so an interrupted command can simply be run again.',
@@ -142,6 +146,12 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument('--seeds', type=int, nargs='+', default=[0], help='seeds to run (default: 0)')
     r.add_argument('--tuned', action='store_true', help='use the hyper-parameters that `recl tune` saved under --out for this configuration')
     r.add_argument('--json', action='store_true', help='print one JSON object per seed on stdout; no progress bars')
+    return r
+
+
+# %% ../nbs/40_cli.ipynb #4df7823c
+def _add_tune_command(sub):
+    "`recl tune`: a method's Table 4 search."
     u = sub.add_parser('tune', help="search a method's hyper-parameters (Table 4) on a validation split (resumable)",
                        description="Optuna search over the paper's Table 4 ranges for the method's hyper-parameters (learning rate, "
                                    "epochs and the method's own), each trial scored by ACC on a validation split held out from the "
@@ -158,6 +168,12 @@ def make_parser() -> argparse.ArgumentParser:
     u.add_argument('--val-per-class', dest='val_per_class', type=int, default=20, help='validation samples per class (default 20)')
     u.add_argument('--params', nargs='+', help='tune only these names (e.g. lr ewc.lam); default: all of the method\'s Table 4 rows')
     u.add_argument('--json', action='store_true', help='print the result as one JSON object; no progress bar')
+    return u
+
+
+# %% ../nbs/40_cli.ipynb #89ff2151
+def _add_grid_command(sub):
+    "`recl grid FILE`: many configurations x seeds."
     gr = sub.add_parser('grid', help='run many configurations x seeds from a TOML/JSON file (resumable)',
                         description='Run every configuration of a grid file for each of its seeds, as one list of jobs '
                                     '(in parallel with --workers/--scheduler/--cluster). The file holds `seeds`, optional `defaults` '
@@ -172,15 +188,39 @@ def make_parser() -> argparse.ArgumentParser:
     gr.add_argument('--plan', action='store_true', help='only print the jobs, how many are in the store, and the estimated CPU time (timed probes)')
     gr.add_argument('--json', action='store_true', help='print one JSON object per record on stdout; no progress bar')
     _add_cluster_args(gr)
+    return gr
+
+
+# %% ../nbs/40_cli.ipynb #c5e6d990
+def _add_demo_command(sub):
+    "`recl demo`: the main job."
     d = sub.add_parser('demo', help='the main job: Split MNIST on the embedded data, printed and plotted')
     d.add_argument('--out', default='demo_out', help='where the plots and records go (default: demo_out)')
     d.add_argument('--seeds', type=int, nargs='+', default=[0], help='seeds (default: 0)')
     d.add_argument('--device', default='auto')
+    return d
+
+def _add_table_command(sub):
+    "`recl table`: a store as mean ± std."
     t = sub.add_parser('table', help='print the results in a store as mean ± std over seeds')
     t.add_argument('--out', default='runs', help='results folder (default: runs)')
     t.add_argument('--by', nargs='+', help='configuration fields to group by (default: those that vary)')
+    return t
+
+
+# %% ../nbs/40_cli.ipynb #6fd81d46
+def make_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog='recl', description="ReCL: continual learning with reconstructed data. "
+                "Run experiments of 'Slowing Down Forgetting in Continual Learning' and store their results.")
+    sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
+    _add_run_command(sub)
+    _add_tune_command(sub)
+    _add_grid_command(sub)
+    _add_demo_command(sub)
+    _add_table_command(sub)
     _add_data_args(sub)
     return p
+
 
 # %% ../nbs/40_cli.ipynb #57721a87
 def _print_record(rec, cfg):
@@ -191,7 +231,6 @@ def _print_record(rec, cfg):
 
 def executor_from_args(a):
     "The `recl.cluster.Executor` chosen by --workers/--scheduler/--cluster (in this process by default)."
-    from recl.cluster import open_executor
     return open_executor(scheduler=a.scheduler, workers=a.workers, cluster=a.cluster, jobs=a.jobs,
                          cluster_config=a.cluster_config, quiet=getattr(a, 'json', False))
 
@@ -211,6 +250,7 @@ def cmd_run(a):
         print('\nover seeds:'); print(results_table(recs, by=['method', 'recl']).to_string())
     return 0
 
+# %% ../nbs/40_cli.ipynb #5fb4470c
 def cmd_tune(a):
     from recl.hpsearch import tune, tuned_path
     cfg = config_from_args(a)
@@ -227,28 +267,28 @@ def cmd_tune(a):
     print(f"see the trials in a browser (study {res['study']}): optuna-dashboard {ResultsStore(a.out).optuna_url}")
     return 0
 
+
+# %% ../nbs/40_cli.ipynb #a5f32cd0
 def cmd_grid(a):
-    from recl.cluster import load_grid, run_jobs, plan, JobsFailed
-    from recl.core import get_device
     configs, seeds = load_grid(a.file)
-    jobs = [(c, s) for c in configs for s in seeds]
     if a.plan:
         store = ResultsStore(a.out) if (Path(a.out)/'records').exists() else None
-        p = plan(jobs, store, device=a.device)
+        p = plan([(c, s) for c in configs for s in seeds], store, device=a.device)
         print(f"{len(configs)} configurations x {len(seeds)} seeds = {p['jobs']} jobs; {p['in_store']} in the store, {p['to_run']} to run; "
               f"estimated {p['seconds']/3600:.2f} CPU hours ({p['seconds']:.0f} s) with one thread on this machine, from timed probes")
         return 0
-    ex = executor_from_args(a)
-    if ex.client is None: get_device(a.device)
-    store = ResultsStore(a.out)
+    done = []
     def on_record(rec):
+        done.append(rec)
         if a.json: print(json.dumps({k: rec[k] for k in ('seed', 'acc_matrix', 'acc', 'bwt', 'forgetting', 'seconds', 'config', 'name')} | {'reused': bool(rec.get('reused'))}), flush=True)
-    with ex: recs, failures = run_jobs(jobs, store, a.device, ex, progress=not a.json, on_record=on_record, desc='grid')
-    done = [r for r in recs if r is not None]
-    if not a.json and done: print(results_table(done).to_string())
-    if failures: raise JobsFailed(failures, len(jobs))
+    try:
+        with executor_from_args(a) as ex: run_grid(a.file, a.out, a.device, executor=ex, progress=not a.json, on_record=on_record)
+    finally:   # the records that finished, also when some jobs failed
+        if not a.json and done: print(results_table(done).to_string())
     return 0
 
+
+# %% ../nbs/40_cli.ipynb #953f4d73
 def cmd_table(a):
     root = Path(a.out)
     if not (root/'records').exists(): raise ReclError(f"no results store at {root} (expected {root/'records'})")
@@ -256,6 +296,7 @@ def cmd_table(a):
     if not recs: raise ReclError(f"the results store at {root} is empty")
     print(results_table(recs, by=a.by).to_string())
     return 0
+
 
 # %% ../nbs/40_cli.ipynb #b152085c
 def demo_configs() -> list[RunConfig]:
@@ -284,6 +325,7 @@ def reconstruction_grid(path, device='auto', seed:int=0) -> Path:
           f"(un-optimised control: {sim0.mean:.3f}, {sim0.frac_good:.2f})")
     return Path(path)
 
+# %% ../nbs/40_cli.ipynb #0df9e0bf
 def cmd_demo(a):
     import matplotlib.pyplot as plt
     from recl.plots import plot_accuracy_over_time, save_figure
@@ -304,18 +346,18 @@ def cmd_demo(a):
     print(f"demo finished in {time.perf_counter() - t0:.0f} s")
     return 0
 
+
 # %% ../nbs/40_cli.ipynb #142229bc
 def main(argv=None) -> int:
     "Entry point of the `recl` command."
     p = make_parser()
     a = p.parse_args(argv)
     if a.command is None: p.print_help(); return 2
-    from recl.cluster import JobsFailed, skip_final_collections
     if argv is None: skip_final_collections()   # the `recl` command, not a call from Python
     try: return dict(run=cmd_run, tune=cmd_tune, grid=cmd_grid, demo=cmd_demo, table=cmd_table, data=cmd_data)[a.command](a)
     except JobsFailed as e:   # the other jobs finished and are saved; list what failed
         print(f"recl: error: {len(e.failures)} of {e.n_total} jobs failed (the others are saved):", file=sys.stderr)
-        for k, m in e.failures: print(f"  {k}: {m}", file=sys.stderr)
+        for f in e.failures: print(f"  {f.key}: {f}", file=sys.stderr)
         return 1
     except ReclError as e:
         print(f"recl: error: {e}", file=sys.stderr); return 2

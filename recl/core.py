@@ -4,23 +4,83 @@
 
 # %% ../nbs/00_core.ipynb #dd568781
 from __future__ import annotations
-import random, sys
+import difflib, inspect, math, random, sys, types, typing
+from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['ReclError', 'check_choice', 'seed_everything', 'torch_generator', 'get_device', 'in_notebook', 'LineBar',
-           'progress_bar']
+__all__ = ['ReclError', 'DataMissing', 'check_choice', 'check_int', 'check_interval', 'conforms', 'type_name', 'check_kwargs',
+           'jsonable', 'seed_everything', 'torch_generator', 'get_device', 'in_notebook', 'LineBar', 'progress_bar']
 
 # %% ../nbs/00_core.ipynb #adfbf95b
 class ReclError(ValueError):
     "A mistake in the user's input or environment, explained in one sentence."
+
+class DataMissing(ReclError):
+    "A dataset that is not where the configuration says (or no data root was given for it)."
 
 # %% ../nbs/00_core.ipynb #3752bbae
 def check_choice(name:str, value, choices, what:str=None):
     "Return `value` if it is in `choices`, else raise `ReclError` listing the valid ones."
     if value in choices: return value
     raise ReclError(f"unknown {what or name} {value!r}; choose one of: {', '.join(map(str, choices))}")
+
+# %% ../nbs/00_core.ipynb #16eb883e
+def check_int(name:str, value, low:int=1) -> int:
+    "`value` as an int >= `low`, else `ReclError` (None and bools are refused)."
+    if value is None or isinstance(value, bool) or not float(value).is_integer() or int(value) < low:
+        raise ReclError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+def check_interval(name:str, value, low:float, high:float, low_open:bool=False, high_open:bool=False) -> float:
+    "`value` as a float in the interval between `low` and `high` (open/closed ends), else `ReclError`."
+    try: v = float(value)
+    except (TypeError, ValueError): raise ReclError(f"{name} must be a number, got {value!r}") from None
+    ok = (v > low if low_open else v >= low) and (v < high if high_open else v <= high)
+    if not ok or math.isnan(v):
+        raise ReclError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, got {value!r}")
+    return v
+
+# %% ../nbs/00_core.ipynb #eee2059d
+def conforms(value, hint) -> bool:
+    "Whether `value` fits the annotation `hint` (ints count as floats, bools as neither, lists as tuples)."
+    if hint is inspect.Parameter.empty or hint is typing.Any: return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType): return any(conforms(value, h) for h in typing.get_args(hint))
+    hint = typing.get_origin(hint) or hint
+    if hint is type(None): return value is None
+    if hint is float: return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int: return isinstance(value, int) and not isinstance(value, bool)
+    if hint in (tuple, list): return isinstance(value, (tuple, list))
+    return isinstance(value, hint) if isinstance(hint, type) else True
+
+def type_name(hint) -> str:
+    "How a message names the annotation `hint` (e.g. 'int or None')."
+    if typing.get_origin(hint) in (typing.Union, types.UnionType): return ' or '.join(type_name(h) for h in typing.get_args(hint))
+    return 'None' if hint is type(None) else getattr(typing.get_origin(hint) or hint, '__name__', str(hint))
+
+def check_kwargs(func, kwargs:dict, what:str) -> dict:
+    "Check `kwargs` against the signature of `func` (a function or a class): unknown names and values of the wrong type raise `ReclError`."
+    fn = func.__init__ if isinstance(func, type) else func
+    params = {k: p for k, p in inspect.signature(fn).parameters.items() if k != 'self' and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    hints = typing.get_type_hints(fn)
+    for k, v in kwargs.items():
+        if k not in params:
+            hint = difflib.get_close_matches(k, params, n=1)
+            raise ReclError(f"unknown setting {k!r} for {what}" + (f"; did you mean {hint[0]!r}?" if hint else f"; it takes: {', '.join(params) or 'none'}"))
+        if k in hints and not conforms(v, hints[k]): raise ReclError(f"{what} setting {k} must be {type_name(hints[k])}, got {v!r}")
+    return kwargs
+
+# %% ../nbs/00_core.ipynb #2d849d11
+def jsonable(o):
+    "`o` made JSON-safe: numpy to lists, NaN to None, tuples to lists, paths to strings."
+    if isinstance(o, dict): return {str(k): jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return [jsonable(v) for v in o]
+    if isinstance(o, np.ndarray): return jsonable(o.tolist())
+    if isinstance(o, (np.floating, float)): return None if math.isnan(o) else float(o)
+    if isinstance(o, np.integer): return int(o)
+    if isinstance(o, Path): return str(o)
+    return o
 
 # %% ../nbs/00_core.ipynb #47c016c5
 def seed_everything(seed:int):

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from .core import ReclError, check_choice
+from .core import ReclError, DataMissing, check_choice
 
 # %% auto #0
-__all__ = ['FASHION_CLASSES', 'DATASETS', 'SCENARIOS', 'Source', 'load_mnist5k', 'read_idx', 'load_mnist', 'load_fashion_mnist',
-           'write_idx', 'load_cifar10', 'write_cifar10', 'load_tinyimagenet', 'write_tinyimagenet', 'Task',
-           'TaskStream', 'make_stream']
+__all__ = ['FASHION_CLASSES', 'DATASETS', 'SCENARIOS', 'FETCHABLE', 'Source', 'load_mnist5k', 'read_idx', 'load_mnist',
+           'load_fashion_mnist', 'write_idx', 'load_cifar10', 'write_cifar10', 'load_tinyimagenet',
+           'write_tinyimagenet', 'Task', 'TaskStream', 'make_stream']
 
 # %% ../nbs/01_data.ipynb #f8d5f719
 @dataclass
@@ -52,7 +52,7 @@ def load_mnist5k(root=None, split_seed:int=0, test_per_class:int=100) -> Source:
 
 # %% ../nbs/01_data.ipynb #2b0adde2
 def _missing(name, folder, what):
-    return ReclError(f"{name} not found at {folder}: {what}")
+    return DataMissing(f"{name} not found at {folder}: {what}")
 
 def read_idx(path:Path) -> np.ndarray:
     "Read an IDX file of unsigned bytes (optionally gzipped), the format of MNIST and Fashion-MNIST; a damaged file is one `ReclError`."
@@ -76,7 +76,7 @@ def _find_idx(folder:Path, stem:str):
 _IDX = ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')
 
 def _load_idx_source(name, sub, root, class_names) -> Source:
-    if root is None: raise ReclError(f"{name} needs a data root (--data-root DIR) holding {sub}/raw/ with the four IDX files {', '.join(_IDX)}")
+    if root is None: raise DataMissing(f"{name} needs a data root (--data-root DIR) holding {sub}/raw/ with the four IDX files {', '.join(_IDX)}")
     root = Path(root).expanduser()
     for folder in (root/sub/'raw', root/sub, root):
         files = [_find_idx(folder, s) for s in _IDX]
@@ -117,7 +117,7 @@ def _unpickle(p:Path):
 
 def load_cifar10(root=None, **_) -> Source:
     "CIFAR-10 from torchvision's folder `<root>/cifar-10-batches-py`."
-    if root is None: raise ReclError("cifar10 needs a data root (--data-root DIR) holding cifar-10-batches-py/")
+    if root is None: raise DataMissing("cifar10 needs a data root (--data-root DIR) holding cifar-10-batches-py/")
     folder = Path(root).expanduser()/'cifar-10-batches-py'
     batches = [_unpickle(folder/f'data_batch_{i}') for i in range(1, 6)]
     test, meta = _unpickle(folder/'test_batch'), _unpickle(folder/'batches.meta')
@@ -165,7 +165,7 @@ def _cached_images(paths, cache:Path|None, name:str) -> np.ndarray:
 
 def load_tinyimagenet(root=None, classes=None, cache:bool=True, **_) -> Source:
     "TinyImageNet from `<root>/tiny-imagenet-200`; only the class indices in `classes` are read, each class's JPEGs decoded once into `tiny-imagenet-200/recl-cache/`."
-    if root is None: raise ReclError("tinyimagenet needs a data root (--data-root DIR) holding tiny-imagenet-200/")
+    if root is None: raise DataMissing("tinyimagenet needs a data root (--data-root DIR) holding tiny-imagenet-200/")
     folder = Path(root).expanduser()/'tiny-imagenet-200'
     need = "it must hold wnids.txt, train/<wnid>/images/*.JPEG, val/images/ and val/val_annotations.txt (the standard Stanford zip, unpacked)"
     if not (folder/'wnids.txt').exists() or not (folder/'val'/'val_annotations.txt').exists(): raise _missing('tinyimagenet', folder, need)
@@ -211,6 +211,7 @@ DATASETS = dict(
     tinyimagenet=dict(loader=load_tinyimagenet, n_tasks=2, classes_per_task=20, n_classes=200),
 )
 SCENARIOS = ('cil', 'dil')
+FETCHABLE = tuple(d for d in DATASETS if d != 'mnist5k')   # what `recl data fetch` downloads (the embedded one needs nothing)
 
 # %% ../nbs/01_data.ipynb #8fed8742
 @dataclass

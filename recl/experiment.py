@@ -5,23 +5,25 @@ hyper-parameters) for a list of seeds and returns/saves one record per seed; fin
 
 # %% ../nbs/33_experiment.ipynb #5f932b18
 from __future__ import annotations
-import dataclasses, math, typing, functools
+import dataclasses, difflib, math, typing, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from .core import ReclError, check_choice, seed_everything, get_device
+from .core import ReclError, check_choice, seed_everything, get_device, conforms, type_name
 from .data import make_stream, DATASETS, SCENARIOS
 from .models import build_model, MODELS
 from .engine import Learner
 from .metrics import acc, bwt, forgetting
 from .store import ResultsStore, config_key, provenance
-from .methods.base import METHODS, parse_methods, build_method, method_defaults, _conforms, _type_name
-from .recl_plugin import build_recl
+from .methods.base import METHODS, parse_methods, build_method, method_defaults
+from .methods.presets import preset_config
+from .recl_plugin import STRATEGIES, build_recl
+import recl.controls   # noqa: F401 (registers the research controls as ReCL strategies)
 
 # %% auto #0
-__all__ = ['RECL_STRATEGIES', 'RunConfig', 'method_names', 'build_plugins', 'run_seed', 'run']
+__all__ = ['RECL_STRATEGIES', 'RunConfig', 'method_names', 'build_plugins', 'check_data', 'run_seed', 'run_preset']
 
 # %% ../nbs/33_experiment.ipynb #7832732d
-RECL_STRATEGIES = ('none', 'naive', 'unsupervised', 'supervised', 'noise', 'real', 'class_mean', 'class_mean_noise', 'shuffled', 'head_only', 'align_head', 'off')
+RECL_STRATEGIES = ('none', *STRATEGIES)   # no ReCL, or a strategy of `recl.recl_plugin.STRATEGIES` (its own and the controls)
 
 @dataclass
 class RunConfig:
@@ -52,7 +54,7 @@ class RunConfig:
         hints = typing.get_type_hints(RunConfig)
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
-            if not _conforms(v, hints[f.name]): raise ReclError(f"{f.name} must be {_type_name(hints[f.name])}, got {v!r}")
+            if not conforms(v, hints[f.name]): raise ReclError(f"{f.name} must be {type_name(hints[f.name])}, got {v!r}")
             if isinstance(v, float) and not math.isfinite(v): raise ReclError(f"{f.name} must be a finite number, got {v!r}")
         check_choice('dataset', self.dataset, DATASETS); check_choice('scenario', self.scenario, SCENARIOS)
         check_choice('model', self.model, MODELS); check_choice('recl strategy', self.recl, RECL_STRATEGIES)
@@ -75,7 +77,6 @@ class RunConfig:
         names = [f.name for f in dataclasses.fields(cls)]
         bad = [k for k in d if k not in names]
         if bad:
-            import difflib
             hint = difflib.get_close_matches(bad[0], names, n=1)
             raise ReclError(f"unknown configuration key {bad[0]!r}" + (f"; did you mean {hint[0]!r}?" if hint else f"; valid keys: {', '.join(names)}"))
         return cls(**d)
@@ -113,8 +114,13 @@ def build_plugins(cfg:RunConfig, study_storage:str|None=None, study_name:str='re
 # %% ../nbs/33_experiment.ipynb #b4dc7b52
 @functools.lru_cache(maxsize=4)
 def _source(dataset, root):
-    from recl.data import DATASETS
     return DATASETS[dataset]['loader'](root=root)
+
+def check_data(cfg:RunConfig, seed:int=0):
+    "Build `cfg`'s stream for `seed` once: missing data (`DataMissing`) or too few samples fail here, before any job starts."
+    source = None if cfg.dataset == 'tinyimagenet' else _source(cfg.dataset, cfg.data_root)
+    make_stream(cfg.dataset, cfg.scenario, cfg.n_tasks, cfg.classes_per_task, cfg.n_per_class, cfg.val_per_class,
+                seed=seed, root=cfg.data_root, source=source)
 
 def _on_validation(stream):
     "The same stream evaluated on each task's validation split instead of its test split."
@@ -144,29 +150,6 @@ def run_seed(cfg:RunConfig, seed:int, device='auto', progress:bool=False, store:
         if s := p.summary(): rec.setdefault('plugins', {})[type(p).__name__] = s
     return rec
 
-# %% ../nbs/33_experiment.ipynb #420f6528
-def run(cfg:RunConfig|dict, seeds=(0,), out=None, device='auto', progress:bool=False, on_record=None, executor=None) -> list[dict]:
-    """Run `cfg` for each seed (reusing finished records under `out`); returns the records. The seeds run on `executor`
-    (`recl.cluster`: in this process by default, or on a Dask cluster); each record is saved as it arrives."""
-    from recl.cluster import open_executor, run_jobs, JobsFailed
-    cfg = RunConfig.from_dict(cfg) if isinstance(cfg, dict) else cfg
-    cfg.validate(); build_plugins(cfg)   # a bad setting fails here, before any job starts
-    if not seeds: raise ReclError("give at least one seed")
-    own = executor is None
-    ex = open_executor(quiet=True) if own else executor
-    if ex.client is None:   # in this process the device and the data must be here (on a cluster: on the workers)
-        get_device(device)
-        source = None if cfg.dataset == 'tinyimagenet' else _source(cfg.dataset, cfg.data_root)
-        make_stream(cfg.dataset, cfg.scenario, cfg.n_tasks, cfg.classes_per_task, cfg.n_per_class, cfg.val_per_class,
-                    seed=seeds[0], root=cfg.data_root, source=source)   # missing data or too few samples fail before any job
-    else: check_choice('device', str(device).split(':')[0], ('auto', 'cpu', 'cuda'))
-    store = ResultsStore(out) if out is not None else None
-    try: records, failures = run_jobs([(cfg.to_dict(), s) for s in seeds], store, device, ex, progress=progress, on_record=on_record, desc=cfg.name)
-    finally:
-        if own: ex.close()
-    if failures:
-        msgs = {m for _, m in failures}
-        if len(failures) == len(seeds) and len(msgs) == 1 and next(iter(msgs)).startswith('ReclError: '):
-            raise ReclError(next(iter(msgs))[len('ReclError: '):])   # every seed refused the same input (e.g. missing data)
-        raise JobsFailed(failures, len(seeds))
-    return records
+def run_preset(name:str, method:str='finetune', scenario:str='cil', seed:int=0, device='auto', **overrides) -> dict:
+    "Train `method` under preset `name` (`recl.methods.PRESETS`) in `scenario` with `seed` through `run_seed`; returns its record."
+    return run_seed(RunConfig.from_dict(preset_config(name, method, scenario, **overrides)), seed, device=device)

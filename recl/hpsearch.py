@@ -8,11 +8,11 @@ from __future__ import annotations
 import json, math
 from pathlib import Path
 from .core import progress_bar
-from .core import ReclError, check_choice
+from .core import ReclError, DataMissing, check_choice, check_int
 from .experiment import RunConfig, run_seed
 from .methods import search_space
-from .methods.base import check_int
 from .store import ResultsStore, config_key, atomic_write_json
+from .cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
 
 # %% auto #0
 __all__ = ['TRAINING_FIELDS', 'baseline_space', 'with_params', 'tuning_key', 'tuned_path', 'trial_job', 'tune', 'load_tuned',
@@ -61,7 +61,7 @@ def trial_job(config:dict, seed:int, device:str='auto', threads:int|None=None) -
         import torch
         torch.set_num_threads(threads)
     try: rec = run_seed(RunConfig.from_dict(config), seed, device=device, split='val')
-    except ReclError as e: return dict(error=str(e))
+    except ReclError as e: return dict(error=str(e), data_missing=isinstance(e, DataMissing))
     return dict(acc=rec['acc'], bwt=rec['bwt'], seconds=rec['seconds']['total'])
 
 def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20, params=None, out='runs',
@@ -70,7 +70,6 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
     Trials run on `executor` (`recl.cluster`; in this process by default), as many at once as it has worker threads."""
     import optuna
     from optuna.trial import TrialState
-    from recl.cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
     cfg = (RunConfig.from_dict(cfg) if isinstance(cfg, dict) else cfg).validate()
     if cfg.recl != 'none': cfg = RunConfig.from_dict({**cfg.to_dict(), 'recl': 'none', 'recl_kw': {}})
     n_trials, val_per_class = check_int('number of trials', n_trials), check_int('val_per_class', val_per_class)
@@ -102,7 +101,9 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
             trial.set_user_attr('bwt', res['bwt']); trial.set_user_attr('seconds', res['seconds'])
             study.tell(t.info['number'], res['acc'])
         else:
-            trial.set_user_attr('error', msg or 'validation ACC is NaN'); study.tell(t.info['number'], state=TrialState.FAIL)
+            trial.set_user_attr('error', msg or 'validation ACC is NaN')
+            trial.set_user_attr('data_missing', isinstance(err, DataMissing) or bool(res and res.get('data_missing')))
+            study.tell(t.info['number'], state=TrialState.FAIL)
     try:
         if ex is not None:
             pool = Pool(ex)
@@ -126,7 +127,10 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
         if own: ex.close()
     done = finished()[:n_trials]
     ok = [t for t in done if t.state == TrialState.COMPLETE]
-    if not ok: raise ReclError(f"all {len(done)} trials failed; the first: {done[0].user_attrs.get('error', 'unknown error')}")
+    if not ok:
+        first = done[0].user_attrs.get('error', 'unknown error')
+        if all(t.user_attrs.get('data_missing') for t in done): raise DataMissing(first)   # no trial found its data: that error, by its type
+        raise ReclError(f"all {len(done)} trials failed; the first: {first}")
     best = max(ok, key=lambda t: (t.value, -t.number))
     result = dict(method=cfg.method, best_params=best.params, best_value=best.value, best_trial=best.number,
                   n_trials=len(done), n_failed=len(done) - len(ok), seed=seed, val_per_class=val_per_class, searched=names,

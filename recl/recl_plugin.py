@@ -6,16 +6,18 @@ network (Step 1) and adds them to the next task's training data (Step 2). It com
 # %% ../nbs/30_recl.ipynb #c0579d88
 from __future__ import annotations
 import time
+from collections.abc import Mapping
+import inspect
 import torch
-from .core import ReclError, check_choice
+from .core import ReclError, check_choice, check_kwargs
 from .engine import Plugin
-from .reconstruct import reconstruct, RECON_DEFAULTS, RECON_SEARCH_SPACE
-from .methods.base import check_kwargs
+from .reconstruct import reconstruct, ReconstructionDiverged, RECON_DEFAULTS, RECON_SEARCH_SPACE
+from .similarity import similarity
+from .measures import replay_measures, model_measures
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SCOPES', 'TUNE_STRATEGIES', 'REPLAY_SOURCES', 'RECL_CONTROLS', 'CONTROL_KEYS', 'ReCL', 'ReCLControl', 'real_replay',
-           'fit_head', 'align_head', 'build_recl']
+__all__ = ['SCOPES', 'TUNE_STRATEGIES', 'STRATEGIES', 'ReCL', 'own_rng', 'StrategyRegistry', 'build_recl']
 
 # %% ../nbs/30_recl.ipynb #146e38c1
 SCOPES = ('all', 'task')
@@ -45,6 +47,16 @@ class ReCL(Plugin):
         self._seconds = dict(reconstruct=0.0, tune=0.0)
 
     def time_spent(self) -> dict: return dict(self._seconds)
+    @classmethod
+    def probe_settings(cls, kw:dict) -> tuple[dict, dict]:
+        """Settings `kw` cut down for a timing probe (a tenth of the reconstruction epochs, one tuning trial of a tenth of the
+        trial epochs) and the factors that scale the probe's reconstruct and tune seconds back up; unset values are ReCL's defaults."""
+        d = {k: p.default for k, p in inspect.signature(ReCL.__init__).parameters.items()}   # also for a subclass that passes **kw on
+        e = kw.get('epochs', d['epochs']); pe = max(1, round(e / 10)) if e else 0
+        n, te = kw.get('n_trials', d['n_trials']), kw.get('trial_epochs') or e
+        pte = max(1, round(te / 10)) if te else 0
+        probe = dict(kw, epochs=pe, n_trials=1, trial_epochs=pte if pte else None)
+        return probe, dict(reconstruct=e / pe if pe else 1.0, tune=n * te / pte if pte else float(n))
     def summary(self) -> dict:
         "What the record keeps: settings and one entry per reconstruction (and, with `measure`, per evaluation)."
         out = dict(scope=self.scope, noise=self.noise, m_per_class=self.m_per_class, epochs=self.epochs, tune=self.tune, reconstructions=self.log)
@@ -63,7 +75,7 @@ def labels_for(self:ReCL, learner, task) -> list:
 def after_task(self:ReCL, learner, task):
     "Step 1 after every task but the last: reconstruct (tuning the settings first with `tune`) and keep the reconstructions (with `measure`, also evaluate after every task)."
     if self.measure:
-        with _own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
+        with own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
     if task.index == len(learner.stream) - 1: return
     t0 = time.perf_counter()
     if self.tune == 'supervised': self._remember_reference(task)
@@ -84,10 +96,10 @@ def after_task(self:ReCL, learner, task):
                  seconds=round(time.perf_counter() - t0, 3), params=hp)
     if tuned: entry['tuned'] = tuned
     if self.measure:
-        with _own_rng(learner): entry.update(self._measure(learner, task, rec, hp))
+        with own_rng(learner): entry.update(self._measure(learner, task, rec, hp))
     self.log.append(entry)
 
-def _own_rng(learner):
+def own_rng(learner):
     "Measurements draw from torch's global generator (e.g. `reconstruct`'s model check); restore it so they change no number of the run."
     return torch.random.fork_rng(devices=[learner.device] if learner.device.type == 'cuda' else [])
 
@@ -100,9 +112,7 @@ def _reconstruct(self:ReCL, learner, task, labels, m, hp):
 
 @patch
 def _measure(self:ReCL, learner, task, rec, hp) -> dict:
-    "SSIM of the task's real training images to their nearest reconstruction of the same task's classes; the KKT residual (Eq. 3) before and after; diversity and margins (`recl.analysis`)."
-    from recl.similarity import similarity
-    from recl.analysis import replay_measures
+    "SSIM of the task's real training images to their nearest reconstruction of the same task's classes; the KKT residual (Eq. 3) before and after; diversity and margins (`recl.measures`)."
     keep = torch.isin(rec.y.cpu(), torch.tensor(task.labels))
     if not keep.any(): return {}
     sim = similarity(task.x_train, rec.x.detach().float().cpu()[keep], mean=learner.stream.mean)
@@ -115,7 +125,6 @@ def _measure(self:ReCL, learner, task, rec, hp) -> dict:
 @patch
 def _evaluate(self:ReCL, learner, task) -> dict:
     "With `measure`: confusion of the trained model on every task so far, and its margins on the replay it was trained on."
-    from recl.analysis import model_measures
     return model_measures(learner.model, learner.stream, task.index, self._x, self._y, device=learner.device)
 
 # %% ../nbs/30_recl.ipynb #b35474e0
@@ -141,11 +150,9 @@ def _remember_reference(self:ReCL, task):
 def _tune(self:ReCL, learner, task, labels, m) -> dict:
     "Best reconstruction hyper-parameters for this task by Optuna (unsupervised: min Eq. 6; supervised: max SSIM)."
     import optuna
-    from recl.reconstruct import ReconstructionDiverged
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     epochs = self.trial_epochs or self.epochs
     if self.tune == 'supervised':
-        from recl.similarity import similarity
         rx = torch.cat([x for x, _ in self._ref]); ry = torch.cat([y for _, y in self._ref])
     def objective(trial):
         hp = {'step_m': self.hp['step_m']}
@@ -168,125 +175,44 @@ def _tune(self:ReCL, learner, task, labels, m) -> dict:
     if left > 0: study.optimize(objective, n_trials=left)
     return dict(study.best_params)
 
-# %% ../nbs/30_recl.ipynb #c7a1e0d2
-import torch.nn.functional as F
-from .core import torch_generator
-from .models import find_head
-REPLAY_SOURCES = ('reconstruct', 'real', 'class_mean', 'class_mean_noise', 'none')
-
-class ReCLControl(ReCL):
-    "ReCL with one ingredient replaced by a control: the replay `source`, the labels, the layers replay trains, or the head's balance."
-    def __init__(self, source:str='reconstruct', shuffle_labels:bool=False, head_only:bool=False, align_head:bool=False,
-                 repel:float=0., **kw):
-        super().__init__(**kw)
-        check_choice('replay source', source, REPLAY_SOURCES)
-        if source not in ('reconstruct', 'none') and self.scope != 'task': raise ReclError(f"replay source {source!r} needs scope='task' (old tasks' real data is gone)")
-        if not (isinstance(repel, (int, float)) and repel >= 0): raise ReclError(f"repel must be a number >= 0, got {repel!r}")
-        if repel and (source != 'reconstruct' or self.noise): raise ReclError("repel changes the reconstruction; use it with source='reconstruct' and noise=False")
-        self.source, self.shuffle_labels, self.head_only, self.align_head, self.repel = source, shuffle_labels, head_only, align_head, float(repel)
-
-def real_replay(task, labels, m_per_class:int, source:str, g:torch.Generator):
-    "`(x, y)`: `m_per_class` samples per label of `task` made from its real training data by `source`."
-    xs, ys = [], []
-    for l in labels:
-        xl = task.x_train[task.y_train == l]
-        if source == 'real': xs.append(xl[torch.randperm(len(xl), generator=g)[:m_per_class]])
-        elif source == 'class_mean': xs.append(xl.mean(0, keepdim=True).expand(m_per_class, *xl.shape[1:]).clone())
-        elif source == 'class_mean_noise': xs.append(xl.mean(0) + xl.std(0) * torch.randn(m_per_class, *xl.shape[1:], generator=g))
-        else: raise ReclError(f"unknown real replay source {source!r}")
-        ys.append(torch.full((len(xs[-1]),), int(l)))
-    return torch.cat(xs), torch.cat(ys)
-
-# %% ../nbs/30_recl.ipynb #4cf7c330
-def _head_inputs(model, x, device, batch_size=1000):
-    "The inputs of `model`'s classifier head (its features) for `x`."
-    _, _, head = find_head(model); feats = []
-    h = head.register_forward_hook(lambda mod, inp, out: feats.append(inp[0].detach()))
-    try:
-        with torch.no_grad():
-            for i in range(0, len(x), batch_size): model(x[i:i+batch_size].to(device))
-    finally: h.remove()
-    return torch.cat(feats)
-
-def fit_head(learner, x, y, task_index:int):
-    "Train only the classifier head of `learner.model` on `(x, y)` for the learner's epochs, batch size and learning rate."
-    _, _, head = find_head(learner.model)
-    f, y = _head_inputs(learner.model, x, learner.device), y.to(learner.device)
-    opt = torch.optim.SGD(head.parameters(), lr=learner.lr, momentum=learner.momentum)
-    g = torch_generator(learner.seed * 1000 + task_index + 500)
-    for _ in range(learner.epochs):
-        perm = torch.randperm(len(y), generator=g)
-        for i in range(0, len(y), learner.batch_size):
-            idx = perm[i:i+learner.batch_size].to(learner.device)
-            opt.zero_grad(set_to_none=True)
-            F.cross_entropy(head(f[idx]), y[idx]).backward(); opt.step()
-
-@torch.no_grad()
-def align_head(model, n_old:int):
-    "Weight aligning: rescale the head rows of the classes after the first `n_old` to the old rows' mean norm."
-    _, _, head = find_head(model)
-    norms = head.weight.norm(dim=1)
-    if n_old < 1 or n_old >= len(norms): return
-    s = norms[:n_old].mean() / norms[n_old:].mean()
-    head.weight[n_old:] *= s
-    if head.bias is not None: head.bias[n_old:] *= s
-
-# %% ../nbs/30_recl.ipynb #c7a1e0d3
-@patch
-def _reconstruct(self:ReCLControl, learner, task, labels, m, hp):
-    "The replay of `task`'s classes from `source` (a `Reconstruction`, with no optimisation unless `source='reconstruct'`)."
-    from recl.reconstruct import Reconstruction
-    if self.source == 'reconstruct' and not self.repel: return ReCL._reconstruct(self, learner, task, labels, m, hp)
-    if self.source == 'reconstruct':
-        from recl.analysis import reconstruct_repel
-        return reconstruct_repel(learner.model, labels, m, repel=self.repel, epochs=self.epochs, momentum=self.momentum, device=learner.device,
-                                 dtype=self.dtype, seed=learner.seed * 1000 + task.index, in_shape=learner.stream.in_shape, **hp)
-    x, y = real_replay(task, labels, self.m_per_class, self.source, torch_generator(learner.seed * 1000 + task.index))
-    return Reconstruction(x, y, torch.zeros(len(y)), dict(total=[], rec=[], **{'lambda': []}, prior=[]), 0)
-
-@patch
-def after_task(self:ReCLControl, learner, task):
-    "Head corrections first (they are part of the trained model that is evaluated), then ReCL's step 1 unless `source='none'`."
-    if task.index > 0 and self.head_only and self._x is not None:
-        fit_head(learner, torch.cat([task.x_train, self._x]), torch.cat([task.y_train, self._y]), task.index)
-    if task.index > 0 and self.align_head and learner.stream.scenario == 'cil':
-        align_head(learner.model, n_old=learner.stream.n_outputs(task.index - 1))
-    if self.source == 'none':
-        if self.measure:
-            with _own_rng(learner): self.__dict__.setdefault('evaluations', []).append(self._evaluate(learner, task))
-        return
-    ReCL.after_task(self, learner, task)
-
-# %% ../nbs/30_recl.ipynb #1bb9f9a8
-@patch
-def train_data(self:ReCLControl, learner, task, x, y):
-    "Append the replay (labels permuted among all stored samples with `shuffle_labels`; none with `head_only`)."
-    if self._x is None or task.index == 0 or self.head_only: return x, y
-    ry = self._y
-    if self.shuffle_labels: ry = ry[torch.randperm(len(ry), generator=torch_generator(learner.seed * 1000 + task.index))]
-    return torch.cat([x, self._x.to(x.dtype)]), torch.cat([y, ry])
-
-# %% ../nbs/30_recl.ipynb #f71823a2
-@patch
-def summary(self:ReCLControl) -> dict:
-    "ReCL's summary and the control's settings."
-    return dict(ReCL.summary(self), source=self.source, shuffle_labels=self.shuffle_labels, head_only=self.head_only,
-                align_head=self.align_head, repel=self.repel)
-
 # %% ../nbs/30_recl.ipynb #aadd4d75
-RECL_CONTROLS = dict(real=dict(source='real'), class_mean=dict(source='class_mean'), class_mean_noise=dict(source='class_mean_noise'),
-                     shuffled=dict(shuffle_labels=True), head_only=dict(head_only=True), align_head=dict(source='none', align_head=True),
-                     off=dict(source='none'))
-CONTROL_KEYS = ('source', 'shuffle_labels', 'head_only', 'align_head', 'repel')   # settings of `ReCLControl` beyond ReCL's
+class StrategyRegistry(Mapping):
+    "Name -> (plugin class, the settings the name fixes) of the ReCL strategies; other modules `register` theirs."
+    def __init__(self): self._entries = {}
+    def register(self, name:str, cls, **settings):
+        "Add (or replace) strategy `name`: plugin class `cls` (ReCL or a subclass) built with `settings`."
+        self._entries[name] = (cls, settings); return cls
+    def __getitem__(self, name): return self._entries[name]
+    def __iter__(self): return iter(self._entries)
+    def __len__(self): return len(self._entries)
+    def __repr__(self): return f"StrategyRegistry({', '.join(self._entries)})"
+
+STRATEGIES = StrategyRegistry()
+STRATEGIES.register('naive', ReCL)
+STRATEGIES.register('unsupervised', ReCL, tune='unsupervised')
+STRATEGIES.register('supervised', ReCL, tune='supervised')
+STRATEGIES.register('noise', ReCL, noise=True)
+
+def _takes(cls) -> dict:
+    "Keyword settings of `cls` and of the ReCL classes it extends: name -> the class that declares it."
+    out = {}
+    for c in cls.__mro__:
+        if not (isinstance(c, type) and issubclass(c, ReCL)): continue
+        for k, p in inspect.signature(c.__init__).parameters.items():
+            if k != 'self' and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD): out.setdefault(k, c)
+    return out
 
 def build_recl(strategy:str, **kw) -> ReCL:
-    "The ReCL plugin for `strategy` in ('naive', 'unsupervised', 'supervised', 'noise') or a control of `RECL_CONTROLS`, with keyword settings `kw`."
-    check_choice('recl strategy', strategy, ('naive', 'unsupervised', 'supervised', 'noise') + tuple(RECL_CONTROLS))
-    if strategy in ('unsupervised', 'supervised'): kw['tune'] = strategy
-    if strategy == 'noise': kw['noise'] = True
-    if not set(kw) & set(CONTROL_KEYS) and strategy not in RECL_CONTROLS: return ReCL(**check_kwargs(ReCL, kw, 'ReCL'))
-    kw = {**RECL_CONTROLS.get(strategy, {}), **kw}
-    check_kwargs(ReCLControl, {k: v for k, v in kw.items() if k in CONTROL_KEYS}, 'ReCL control')
-    check_kwargs(ReCL, {k: v for k, v in kw.items() if k not in CONTROL_KEYS}, 'ReCL')
-    return ReCLControl(**kw)
-
+    """The ReCL plugin of `strategy` (a name of `STRATEGIES`) with keyword settings `kw`; settings that only a registered
+    extension of the strategy's class takes (e.g. a control's `repel` with `naive`) build that extension."""
+    check_choice('recl strategy', strategy, STRATEGIES)
+    cls, fixed = STRATEGIES[strategy]
+    for k, v in fixed.items():
+        if k in kw and kw[k] != v: raise ReclError(f"recl strategy {strategy!r} sets {k}={v!r}; leave {k} out or choose another strategy")
+    kw = {**kw, **fixed}
+    if not set(kw) <= set(_takes(cls)):
+        cls = next((c for c, _ in STRATEGIES.values() if issubclass(c, cls) and set(kw) <= set(_takes(c))), cls)
+    takes = _takes(cls)
+    check_kwargs(ReCL, {k: v for k, v in kw.items() if k not in takes}, 'ReCL')   # unknown names, with a suggestion
+    for c in dict.fromkeys(takes.values()): check_kwargs(c, {k: v for k, v in kw.items() if takes.get(k) is c}, 'ReCL')
+    return cls(**kw)

@@ -180,9 +180,11 @@ _D = RECON_DEFAULTS
 def reconstruct(model:nn.Module, classes, m:int, epochs:int=_D['epochs'], lr_x:float=_D['lr_x'], lr_lambda:float=_D['lr_lambda'],
                 init_scale:float=_D['init_scale'], lambda_min:float=_D['lambda_min'], alpha:float=_D['alpha'], momentum:float=_D['momentum'],
                 step_m:int|None=_D['step_m'], device=None, dtype=torch.float32, seed:int=0, in_shape=None, labels=None, x_init=None,
-                keep_diverged:bool=False, fast:bool=True, progress:bool=False) -> Reconstruction:
-    "Reconstruct `m` training candidates labelled evenly over `classes` (ints = output units) from trained `model`; its inputs are never changed."
+                keep_diverged:bool=False, fast:bool=True, progress:bool=False, extra_loss=None) -> Reconstruction:
+    """Reconstruct `m` training candidates labelled evenly over `classes` (ints = output units) from trained `model`; its inputs are never changed.
+    `extra_loss(x, y, lam)`, a differentiable scalar, is added to Eq. 6 (its value per epoch in `history['extra']`)."""
     _check_args(epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dtype)
+    if extra_loss is not None and not callable(extra_loss): raise ReclError(f"extra_loss must be a function of (x, y, lam), got {extra_loss!r}")
     if step_m is not None and (isinstance(step_m, bool) or not isinstance(step_m, int) or step_m < 1): raise ReclError(f"step_m must be an integer >= 1 or None, got {step_m!r}")
     if not any(True for _ in model.parameters()): raise ReclError(f"{type(model).__name__} has no parameters; nothing to reconstruct from")
     dev = get_device('auto' if device is None else device)
@@ -205,14 +207,14 @@ def reconstruct(model:nn.Module, classes, m:int, epochs:int=_D['epochs'], lr_x:f
     scale = 1. if step_m is None else min(1., m / step_m)
     # sigmoid tails produce subnormal floats, ~100x slower on CPUs: flush them while reconstructing
     with flush_denormal():
-        return _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale)
+        return _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale, extra_loss)
 
 GPU_LOSS_READ_EVERY = 25   # on a GPU, iterations between reads of the loss values (each read waits for the GPU)
 
-def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale):
+def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min, alpha, momentum, dev, dtype, seed, m, keep_diverged, progress, step_m, scale, extra_loss=None):
     opt_x = torch.optim.SGD([x], lr=lr_x * scale, momentum=momentum)
     opt_l = torch.optim.SGD([lam], lr=lr_lambda * scale, momentum=momentum)
-    hist = dict(total=[], rec=[], **{'lambda': []}, prior=[])
+    hist = dict(total=[], rec=[], **{'lambda': []}, prior=[], **({} if extra_loss is None else dict(extra=[])))
     prev, diverged, t0 = None, False, time.perf_counter()
     it = range(epochs)
     if progress:
@@ -226,7 +228,10 @@ def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min
         else: l_rec = kkt_residual(net, x, y, lam)
         l_lam, l_pri = lambda_loss(lam, lambda_min), prior_loss(x)
         L = total_loss(l_rec, l_lam, l_pri)
-        pending.append(torch.stack([L, l_rec, l_lam, l_pri]).detach())
+        if extra_loss is None: pending.append(torch.stack([L, l_rec, l_lam, l_pri]).detach())
+        else:
+            l_ext = extra_loss(x, y, lam); L = L + l_ext
+            pending.append(torch.stack([L, l_rec, l_lam, l_pri, l_ext]).detach())
         rows = torch.stack(pending).cpu().tolist() if len(pending) == every or ep == epochs - 1 else []
         if rows: pending = []
         for e, vals in enumerate(rows, ep - len(rows) + 1):
@@ -244,7 +249,7 @@ def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min
             for k, v in zip(hist, vals): hist[k].append(v)
         if keep_diverged: prev = (x.detach().clone(), lam.detach().clone())
         if layers is not None:
-            ax, al = torch.autograd.grad(l_lam + l_pri, [x, lam])
+            ax, al = torch.autograd.grad(l_lam + l_pri if extra_loss is None else l_lam + l_pri + l_ext, [x, lam])
             x.grad, lam.grad = gx + ax, gl + al
         else: x.grad, lam.grad = torch.autograd.grad(L, [x, lam])
         opt_x.step(); opt_l.step()
@@ -254,4 +259,5 @@ def _run(net, layers, x, y, lam, epochs, lr_x, lr_lambda, init_scale, lambda_min
     return Reconstruction(x.detach().cpu(), y.cpu(), lam.detach().cpu(), hist, done, diverged, time.perf_counter() - t0,
                           'closed-form' if layers is not None else 'autograd',
                           dict(epochs=epochs, lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, lambda_min=lambda_min,
-                               alpha=alpha, momentum=momentum, step_m=step_m, m=m, seed=seed, dtype=str(dtype).replace('torch.', '')))
+                               alpha=alpha, momentum=momentum, step_m=step_m, m=m, seed=seed, dtype=str(dtype).replace('torch.', ''),
+                               **({} if extra_loss is None else dict(extra_loss=getattr(extra_loss, '__name__', 'extra')))))

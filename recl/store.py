@@ -5,13 +5,13 @@ mean ± std over seeds."""
 
 # %% ../nbs/34_store.ipynb #f3c3d286
 from __future__ import annotations
-import datetime, hashlib, json, math, os, platform, subprocess, tempfile
+import datetime, hashlib, json, os, platform, subprocess, tempfile
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 import recl
-from .core import ReclError
+from .core import ReclError, jsonable
 from .metrics import summarize_frame
 
 # %% auto #0
@@ -19,29 +19,19 @@ __all__ = ['NOT_IN_KEY', 'SCHEMA_VERSION', 'config_key', 'atomic_write_json', 'p
            'records_frame', 'results_table']
 
 # %% ../nbs/34_store.ipynb #a7083c84
-def _jsonable(o):
-    "Make `o` JSON-safe: numpy to lists, NaN to None, tuples to lists."
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, np.ndarray): return _jsonable(o.tolist())
-    if isinstance(o, (np.floating, float)): return None if math.isnan(o) else float(o)
-    if isinstance(o, np.integer): return int(o)
-    if isinstance(o, Path): return str(o)
-    return o
-
 NOT_IN_KEY = ('data_root', 'tag')   # where the data are and which grid a run belongs to do not change its numbers
 
 def config_key(config:dict) -> str:
     "Stable short hash of a configuration (a dict of JSON-able values), without the keys in `NOT_IN_KEY`."
     config = {k: v for k, v in config.items() if k not in NOT_IN_KEY}
-    return hashlib.sha1(json.dumps(_jsonable(config), sort_keys=True).encode()).hexdigest()[:12]
+    return hashlib.sha1(json.dumps(jsonable(config), sort_keys=True).encode()).hexdigest()[:12]
 
 def atomic_write_json(path:Path, obj):
     "Write `obj` as JSON to `path` atomically (temporary file + rename)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.' + path.name, suffix='.tmp')
     try:
-        with os.fdopen(fd, 'w') as f: json.dump(_jsonable(obj), f, indent=1); f.flush(); os.fsync(f.fileno())
+        with os.fdopen(fd, 'w') as f: json.dump(jsonable(obj), f, indent=1); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)

@@ -2,7 +2,8 @@
 """Every check of `make test`, in order, ending with one line `N passed, N failed`.
 
 1. nbdev-clean and nbdev-export must not change any file (notebooks are clean, recl/ is what they export);
-2. ruff: no lint errors in recl/, tests/, scripts/, benchmarks/, paper_figures/ (settings in pyproject.toml);
+2. ruff: no lint errors in recl/, tests/, scripts/, benchmarks/, studies/, paper_figures/ (settings in pyproject.toml);
+   import-linter: the layers contract of pyproject.toml holds (imports inside functions included), and no import cycle;
 3. nbdev-test: every notebook in nbs/ (cells flagged notest/slow/gpu are skipped);
 4. pytest tests/ (CLI, installs, papermill runs; `slow` tests are skipped).
 """
@@ -42,10 +43,17 @@ t0 = time.time()
 sync_check('nbdev-clean')
 sync_check('nbdev-export')
 
-LINTED = ('recl', 'tests', 'scripts', 'benchmarks', 'paper_figures')
+LINTED = ('recl', 'tests', 'scripts', 'benchmarks', 'studies', 'paper_figures')
 r = sh(BIN/'ruff', 'check', '--output-format', 'concise', *LINTED)
 if r.returncode: print(r.stdout[-3000:], r.stderr[-1000:], sep='\n', flush=True)
 record(r.returncode == 0, f"ruff check {' '.join(LINTED)}", 'see the findings above')
+
+r = sh(BIN/'lint-imports', '--no-cache', '--no-logo')
+if r.returncode: print(r.stdout[-4000:], r.stderr[-1000:], sep='\n', flush=True)
+record(r.returncode == 0, "lint-imports: recl's layers point down", 'see the broken contract above')
+r = sh(BIN/'python', 'scripts/import_cycles.py')
+if r.returncode: print(r.stdout[-3000:], r.stderr[-1000:], sep='\n', flush=True)
+record(r.returncode == 0, 'no import cycle in recl (scripts/import_cycles.py)', 'see the cycles above')
 
 # nbdev-test, notebook by notebook (in parallel), so the count names what failed
 nbs = sorted(p for p in (ROOT/'nbs').rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in p.relative_to(ROOT/'nbs').parts))

@@ -47,7 +47,7 @@ def records(out) -> dict:
     return got
 
 def serial_reference(grid_path, out):
-    from recl.cluster import load_grid, run_jobs
+    from recl.runner import load_grid, run_jobs
     from recl.store import ResultsStore
     configs, seeds = load_grid(grid_path)
     run_jobs([(c, s) for c in configs for s in seeds], ResultsStore(out), 'cpu', progress=False)
@@ -186,7 +186,7 @@ def test_bad_grid_file(tmp_path, text, msg, capsys):
 def test_grid_failure_is_listed_and_others_saved(tmp_path, capsys):
     "A job that raises is a failure with its message; the other jobs finish and are saved; exit code 1."
     from recl.cli import main
-    import recl.experiment as E
+    import recl.runner as E
     g = tmp_path/'grid.json'
     g.write_text(json.dumps(dict(seeds=[0], defaults=dict(TINY, epochs=1), configs=[dict(lr=0.05), dict(lr=0.01)])))
     orig = E.run_seed
@@ -202,7 +202,7 @@ def test_grid_failure_is_listed_and_others_saved(tmp_path, capsys):
 
 def test_grid_plan_counts_store_and_estimates(tmp_path, capsys):
     from recl.cli import main
-    from recl.cluster import load_grid, run_jobs
+    from recl.runner import load_grid, run_jobs
     from recl.store import ResultsStore
     g = tmp_path/'grid.json'
     g.write_text(json.dumps(dict(seeds=[0, 1], defaults=dict(TINY, epochs=2), configs=[dict(method='finetune'), dict(method='ewc')])))

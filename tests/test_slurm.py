@@ -52,7 +52,7 @@ def test_run_and_grid_on_slurm(slurm, tmp_path):
     # the workers really were SLURM jobs: sbatch wrote their logs
     assert len(list((slurm['dir']/'logs').glob('dask-worker-*.err'))) >= 2
     # serial reference in this process: same code, shapes and seeds -> the same matrices, bit for bit
-    from recl.cluster import run_jobs, load_grid
+    from recl.runner import run_jobs, load_grid
     from recl.experiment import RunConfig
     from recl.store import ResultsStore
     configs, seeds = load_grid(grid)

@@ -1,14 +1,19 @@
-"benchmarks/what_recl_carries.py: bad input exits 2 with one line; the committed store holds every record of the study."
-import subprocess, sys
+"""The study of nbs/31 is a grid file: it holds every configuration of `recl.analysis.study_configs`, and the committed
+store holds every record of it (so the notebook reads, never trains)."""
 from conftest import ROOT
+from recl.analysis import study_configs
+from recl.runner import load_grid
+from recl.store import ResultsStore
 
-SCRIPT = ROOT/'benchmarks'/'what_recl_carries.py'
+GRID = ROOT/'studies'/'what_recl_carries.json'
 
-def test_bad_data_root_one_line_exit_2(tmp_path):
-    r = subprocess.run([sys.executable, SCRIPT, '--data-root', tmp_path/'none', '--out', tmp_path/'out'], capture_output=True, text=True, timeout=300)
-    assert r.returncode == 2 and r.stderr.strip().splitlines() == [f"error: no MNIST/raw under {tmp_path/'none'}"], r.stderr
+def test_grid_file_is_the_study():
+    configs, seeds = load_grid(GRID)
+    assert seeds == [0, 1, 2]
+    assert [{k: v for k, v in c.items() if k != 'tag'} for c in configs] == [{k: v for k, v in c.items() if k != 'tag'} for c in study_configs()]
 
 def test_committed_store_is_complete():
-    "A rerun over the committed records has nothing to do (so the notebook reads, never trains)."
-    r = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert r.returncode == 0 and '108 runs to do' not in r.stdout and '; 0 runs to do' in r.stdout, r.stdout + r.stderr
+    configs, seeds = load_grid(GRID)
+    store = ResultsStore(ROOT/'nbs'/'results'/'what_recl_carries')
+    missing = [(c['recl'], c['method'], s) for c in configs for s in seeds if store.get(c, s) is None]
+    assert len(configs) * len(seeds) == 108 and missing == [], missing

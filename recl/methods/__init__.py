@@ -8,4 +8,4 @@ __all__ = []
 
 # %% ../../nbs/19_methods.ipynb #ecf166ed
 from .base import METHODS, Finetune, TaskMemory, SEARCH_SPACE, search_space, build_method, parse_methods, method_defaults
-from .presets import PRESETS, PRESET_METHODS, preset_config, run_preset
+from .presets import PRESETS, PRESET_METHODS, preset_config

@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 from ..core import torch_generator
 from ..engine import Plugin
-from .base import TaskMemory, check_int, check_interval
+from ..core import check_int, check_interval
+from .base import TaskMemory
 
 # %% auto #0
 __all__ = ['agem_project', 'AGEM']

@@ -5,59 +5,15 @@ buffer, the Finetune baseline, and the hyper-parameter search space of the paper
 
 # %% ../../nbs/20_methods_base.ipynb #9aae5fea
 from __future__ import annotations
-import difflib, importlib, inspect, math, types, typing
+import importlib, inspect
 from collections.abc import Mapping
 import torch
-from ..core import ReclError, check_choice
+from ..core import ReclError, check_choice, check_int, check_kwargs
 from ..engine import Plugin
 
 # %% auto #0
-__all__ = ['METHODS', 'SEARCH_SPACE', 'check_int', 'check_interval', 'check_kwargs', 'Finetune', 'TaskMemory', 'MethodRegistry',
-           'parse_methods', 'method_defaults', 'build_method', 'search_space']
-
-# %% ../../nbs/20_methods_base.ipynb #98352e5c
-def check_int(name:str, value, low:int=1) -> int:
-    "`value` as an int >= `low`, else `ReclError` (None and bools are refused)."
-    if value is None or isinstance(value, bool) or not float(value).is_integer() or int(value) < low:
-        raise ReclError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-def check_interval(name:str, value, low:float, high:float, low_open:bool=False, high_open:bool=False) -> float:
-    "`value` as a float in the interval between `low` and `high` (open/closed ends), else `ReclError`."
-    try: v = float(value)
-    except (TypeError, ValueError): raise ReclError(f"{name} must be a number, got {value!r}") from None
-    ok = (v > low if low_open else v >= low) and (v < high if high_open else v <= high)
-    if not ok or math.isnan(v):
-        raise ReclError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, got {value!r}")
-    return v
-
-# %% ../../nbs/20_methods_base.ipynb #85076fc5
-def _conforms(value, hint) -> bool:
-    "Whether `value` fits the annotation `hint` (ints count as floats, bools as neither, lists as tuples)."
-    if hint is inspect.Parameter.empty or hint is typing.Any: return True
-    if typing.get_origin(hint) in (typing.Union, types.UnionType): return any(_conforms(value, h) for h in typing.get_args(hint))
-    hint = typing.get_origin(hint) or hint
-    if hint is type(None): return value is None
-    if hint is float: return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if hint is int: return isinstance(value, int) and not isinstance(value, bool)
-    if hint in (tuple, list): return isinstance(value, (tuple, list))
-    return isinstance(value, hint) if isinstance(hint, type) else True
-
-def _type_name(hint) -> str:
-    if typing.get_origin(hint) in (typing.Union, types.UnionType): return ' or '.join(_type_name(h) for h in typing.get_args(hint))
-    return 'None' if hint is type(None) else getattr(typing.get_origin(hint) or hint, '__name__', str(hint))
-
-def check_kwargs(func, kwargs:dict, what:str) -> dict:
-    "Check `kwargs` against the signature of `func` (a function or a class): unknown names and values of the wrong type raise `ReclError`."
-    fn = func.__init__ if isinstance(func, type) else func
-    params = {k: p for k, p in inspect.signature(fn).parameters.items() if k != 'self' and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    hints = typing.get_type_hints(fn)
-    for k, v in kwargs.items():
-        if k not in params:
-            hint = difflib.get_close_matches(k, params, n=1)
-            raise ReclError(f"unknown setting {k!r} for {what}" + (f"; did you mean {hint[0]!r}?" if hint else f"; it takes: {', '.join(params) or 'none'}"))
-        if k in hints and not _conforms(v, hints[k]): raise ReclError(f"{what} setting {k} must be {_type_name(hints[k])}, got {v!r}")
-    return kwargs
+__all__ = ['METHODS', 'SEARCH_SPACE', 'Finetune', 'TaskMemory', 'MethodRegistry', 'parse_methods', 'method_defaults',
+           'build_method', 'search_space']
 
 # %% ../../nbs/20_methods_base.ipynb #dfc7db17
 class Finetune(Plugin):

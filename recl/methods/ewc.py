@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch.func import functional_call, vmap, grad
 from ..core import check_choice, torch_generator
 from ..engine import Plugin
-from .base import check_int, check_interval
+from ..core import check_int, check_interval
 
 # %% auto #0
 __all__ = ['fisher_diagonal', 'EWC']

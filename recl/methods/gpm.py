@@ -11,7 +11,7 @@ from torch import nn
 import torch.nn.functional as F
 from ..core import torch_generator
 from ..engine import Plugin
-from .base import check_int, check_interval
+from ..core import check_int, check_interval
 
 # %% auto #0
 __all__ = ['gpm_layers', 'representation', 'layer_grad', 'set_layer_grad', 'update_basis', 'GPM']

@@ -9,7 +9,7 @@ import copy
 import torch
 import torch.nn.functional as F
 from ..engine import Plugin
-from .base import check_interval
+from ..core import check_interval
 
 # %% auto #0
 __all__ = ['LwF']

@@ -11,7 +11,7 @@ from ..core import ReclError, check_choice
 from .base import METHODS, parse_methods
 
 # %% auto #0
-__all__ = ['PRESETS', 'PRESET_METHODS', 'preset_config', 'run_preset']
+__all__ = ['PRESETS', 'PRESET_METHODS', 'preset_config']
 
 # %% ../../nbs/28_presets.ipynb #da4118e0
 _VDV_HPARAMS = {'ewc.lam': 5000.0, 'lwf.alpha': 1.0, 'lwf.temperature': 2.0,
@@ -42,9 +42,3 @@ def preset_config(name:str, method:str='finetune', scenario:str|None=None, **ove
     for k, v in overrides.items():
         cfg[k] = {**cfg.get(k, {}), **v} if k in ('model_kw', 'hparams') else v
     return cfg
-
-# %% ../../nbs/28_presets.ipynb #c2c0897a
-def run_preset(name:str, method:str='finetune', scenario:str='cil', seed:int=0, device='auto', **overrides) -> dict:
-    "Train `method` under preset `name` in `scenario` with `seed` through `recl.experiment.run_seed`; returns its record."
-    from recl.experiment import RunConfig, run_seed   # here, not at the top: recl.experiment imports this package
-    return run_seed(RunConfig.from_dict(preset_config(name, method, scenario, **overrides)), seed, device=device)

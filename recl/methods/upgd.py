@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from ..core import torch_generator
 from ..engine import Plugin
-from .base import check_interval
+from ..core import check_interval
 
 # %% auto #0
 __all__ = ['upgd_scaling', 'UPGD']

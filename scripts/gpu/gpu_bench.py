@@ -1,9 +1,9 @@
 """GPU measurements for `gpu_check.sh` (each part also runs on a CPU-only machine, without its CUDA half).
 
-    python benchmarks/gpu_bench.py recon   # reconstruction ms/iteration: CPU, CUDA fp32, CUDA TF32, torch.compile, loss reads
-    python benchmarks/gpu_bench.py train   # Finetune and Finetune+ReCL seconds per run on Split MNIST (+ TF32, torch.compile)
-    python benchmarks/gpu_bench.py cifar   # the CNN on CIFAR-10-format data written here (random pixels, real format)
-    python benchmarks/gpu_bench.py share   # jobs per hour with K processes sharing one GPU (K = 1, 2, 4)
+    python scripts/gpu/gpu_bench.py recon   # reconstruction ms/iteration: CPU, CUDA fp32, CUDA TF32, torch.compile, loss reads
+    python scripts/gpu/gpu_bench.py train   # Finetune and Finetune+ReCL seconds per run on Split MNIST (+ TF32, torch.compile)
+    python scripts/gpu/gpu_bench.py cifar   # the CNN on CIFAR-10-format data written here (random pixels, real format)
+    python scripts/gpu/gpu_bench.py share   # jobs per hour with K processes sharing one GPU (K = 1, 2, 4)
 
 `GPU_BENCH_BUDGET_S` (seconds, default 150) bounds the optional parts (torch.compile, larger K): a part that
 would start after the budget is spent is skipped and says so.

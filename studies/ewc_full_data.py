@@ -4,7 +4,7 @@ stiffness lr * lambda * max F of the penalty (plain SGD on a quadratic becomes u
 Needs the IDX files under <data-root>/FashionMNIST/raw (Debian: apt-get install dataset-fashion-mnist, then link
 /usr/share/datasets/fashion-mnist/* there).
 
-    .venv/bin/python benchmarks/ewc_full_data.py --data-root DATA --tasks 5 --epochs 20
+    .venv/bin/python studies/ewc_full_data.py --data-root DATA --tasks 5 --epochs 20
 """
 import argparse, time
 import torch

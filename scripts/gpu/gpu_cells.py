@@ -4,8 +4,8 @@ Each `#| gpu` cell runs in a fresh namespace that holds what the notebook's own 
 (`from fastcore.test import *` and `from recl.<the notebook's module> import *`); the cells written for the
 GPU import everything else themselves. Prints one line per cell and exits 1 if any cell failed.
 
-    python benchmarks/gpu_cells.py nbs/*.ipynb
-    python benchmarks/gpu_cells.py --cpu-rehearsal nbs/*.ipynb   # no GPU: run them with 'cuda' replaced by 'cpu'
+    python scripts/gpu/gpu_cells.py nbs/*.ipynb
+    python scripts/gpu/gpu_cells.py --cpu-rehearsal nbs/*.ipynb   # no GPU: run them with 'cuda' replaced by 'cpu'
 
 `--cpu-rehearsal` only checks that the cells run (names, signatures, shapes); their assertions about
 GPU results then compare the CPU with itself.
