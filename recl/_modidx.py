@@ -296,6 +296,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'recl.plots.plot_accuracy_over_time': ('plots.html#plot_accuracy_over_time', 'recl/plots.py'),
                             'recl.plots.plot_methods': ('plots.html#plot_methods', 'recl/plots.py'),
                             'recl.plots.save_figure': ('plots.html#save_figure', 'recl/plots.py'),
+                            'recl.plots.separate_annotations': ('plots.html#separate_annotations', 'recl/plots.py'),
                             'recl.plots.text_overlaps': ('plots.html#text_overlaps', 'recl/plots.py')},
             'recl.recl_plugin': { 'recl.recl_plugin.ReCL': ('recl.html#recl', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin.ReCL.__init__': ('recl.html#recl.__init__', 'recl/recl_plugin.py'),

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 from .metrics import acc, bwt
 
 # %% auto #0
-__all__ = ['save_figure', 'figure_texts', 'text_overlaps', 'assert_text_apart', 'plot_accuracy_over_time', 'plot_accuracy_grid',
-           'plot_methods']
+__all__ = ['save_figure', 'figure_texts', 'text_overlaps', 'assert_text_apart', 'separate_annotations', 'plot_accuracy_over_time',
+           'plot_accuracy_grid', 'plot_methods']
 
 # %% ../nbs/05_plots.ipynb #4e705c1b
 def save_figure(fig, path, formats=('png',), dpi:int=150) -> list[Path]:
@@ -70,6 +70,20 @@ def assert_text_apart(fig, **kw):
     p = text_overlaps(fig, **kw)
     assert not p, f"{len(p)} text problem(s):\n" + '\n'.join(p)
     return fig
+
+# %% ../nbs/05_plots.ipynb #e8cb133e
+def separate_annotations(fig, annotations, step:float=7., tries:int=9):
+    "Shift each annotation's offset (`textcoords='offset points'`) by multiples of `step` points, alternately down and up, until it overlaps no earlier one; returns them."
+    fig.canvas.draw()
+    r, placed = fig.canvas.get_renderer(), []
+    for a in annotations:
+        x0, y0 = a.xyann
+        for k in [0] + [s * i for i in range(1, tries) for s in (-1, 1)][:tries - 1]:
+            a.xyann = (x0, y0 + k * step)
+            box = a.get_window_extent(r)
+            if not any(box.overlaps(p) for p in placed): break
+        placed.append(a.get_window_extent(r))
+    return annotations
 
 # %% ../nbs/05_plots.ipynb #8a31a5ae
 def plot_accuracy_over_time(R, title:str='', ax=None, names=None, legend:bool=True):
