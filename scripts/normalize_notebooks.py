@@ -9,7 +9,7 @@ When JupyterLab opens a notebook and its kernel starts, it writes two entries of
 lexer, the file extension). Where the stored values differ, the notebook is marked modified (the dot on its tab) though
 nobody edited it. This script sets both to what this environment's `python3` kernel reports (the display name is the
 kernel's name, as `nbdev-clean` writes it and as `make install` names the kernel), in nbs/ (then cleaned like
-`nbdev-clean`), in the paper notebooks and in their executed copies. Only these two entries change; cells, ids and
+`nbdev-clean`), in the paper notebooks and in their executed copies (paper_figures/_executed*/). Only these two entries change; cells, ids and
 outputs are kept. Running it twice changes nothing; run it again after a merge that brings notebooks from elsewhere.
 
 `--check` writes nothing and exits 1 (naming them) if some notebook is not in this form."""
@@ -26,7 +26,7 @@ KERNEL = 'python3'
 
 def notebooks() -> list[Path]:
     nbs = [p for p in (ROOT/'nbs').rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in p.relative_to(ROOT/'nbs').parts)]
-    return sorted(nbs + list((ROOT/'paper_figures').glob('*.ipynb')) + list((ROOT/'paper_figures'/'_executed').glob('*.ipynb')))
+    return sorted(nbs + list((ROOT/'paper_figures').glob('*.ipynb')) + list((ROOT/'paper_figures').glob('_executed*/*.ipynb')))
 
 def kernel_metadata(name:str=KERNEL) -> dict:
     "The `kernelspec` and `language_info` JupyterLab writes for kernel `name` of this environment (started once to ask it)."
