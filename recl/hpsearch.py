@@ -78,7 +78,7 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
     if not rows: raise ReclError(f"nothing to tune for {cfg.method!r}")
     store = ResultsStore(out)
     names = [r['name'] for r in rows]
-    study_name = 'tune-' + config_key(dict(config=cfg.to_dict(), seed=seed, val_per_class=val_per_class, params=names))
+    study_name = 'tune-' + config_key(dict(config=config_key(cfg.to_dict()), seed=seed, val_per_class=val_per_class, params=names))   # where the data are (NOT_IN_KEY) does not name the study
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     study = optuna.create_study(study_name=study_name, storage=store.optuna_url, load_if_exists=True, direction='maximize')
     finished = lambda: [t for t in study.trials if t.state in (TrialState.COMPLETE, TrialState.FAIL)]

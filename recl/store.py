@@ -67,9 +67,10 @@ def _device_name(device) -> str:
     return names[0] if names else (platform.processor() or platform.machine())
 
 def provenance(device='cpu', tag:str|None=None) -> dict:
-    "Where a record comes from: code and library versions, device, time, and the `tag` of its profile or grid."
+    "Where a record comes from: code and library versions, device and its thread count, time, and the `tag` of its profile or grid."
     return dict(recl=recl.__version__, git_commit=_git_commit(Path(recl.__file__).parent), python=platform.python_version(),
-                torch=torch.__version__, numpy=np.__version__, device=str(device), device_name=_device_name(device), tag=tag,
+                torch=torch.__version__, numpy=np.__version__, device=str(device), device_name=_device_name(device),
+                threads=torch.get_num_threads(), tag=tag,
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
 
 def read_record(path:Path) -> dict:

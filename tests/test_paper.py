@@ -1,6 +1,7 @@
 """The paper driver end to end (smoke profile): every notebook runs with papermill into a temporary folder, tables
 and figures come out, and a second run reuses the results store (no new training)."""
 import json, re, subprocess, sys
+import numpy as np
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,16 @@ def test_make_paper_smoke(tmp_path):
     assert 'not run:' in (out/'table1_cil_cifar10_cnn.md').read_text()
     assert 'not run:' in (out/'table7_tinyimagenet_cil.md').read_text()
     assert 'not run:' in (out/'table11_full_mnist_cil.md').read_text() and 'not run:' in (out/'table14_full_tinyimagenet_dil.md').read_text()
+    # the reproduction report: every claim with a verdict, computed from the saved tables
+    rep = (tmp_path/'REPRODUCTION.md').read_text()
+    claims = re.findall(r'^### (C\d+): .*\n(?:.*\n)*?- \*\*Verdict: ([^*]+)\*\*', rep, re.M)
+    assert [c for c, _ in claims] == [f'C{i}' for i in range(1, 15)], claims
+    assert all(v.startswith(('holds', 'partly', 'does not hold', 'not run', 'not decided')) for _, v in claims), claims
+    assert '## Controls per method' in rep and 'er+recl vs er+recl(class_mean)' in rep
+    tuned_part = rep.split('## Tuned hyper-parameters')[1].split('## Compute')[0]
+    assert all(re.search(rf'\| mnist5k +\| {sc} +\| {m} +\|', tuned_part) for sc in ('cil', 'dil') for m in ('er', 'finetune')), tuned_part
     readme = (tmp_path/'README.md').read_text()
+    assert '[REPRODUCTION.md](REPRODUCTION.md)' in readme
     assert 'profile `smoke`' in readme and 'Table 1 (CIL): Split mnist5k' in readme and 'Missing datasets' in readme
     assert all((tmp_path/'_executed'/f'{n}.ipynb').exists() for n in ('table1_2_main', 'galleries', 'runtime'))
     # the executed notebooks keep their figures, and nothing written names this machine's paths
@@ -47,3 +57,43 @@ def test_make_paper_smoke(tmp_path):
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert _records(tmp_path) == before
     assert {p: p.read_bytes() for p in out.glob('*.pdf')} == pdfs   # same numbers, same files (no creation date)
+    # tables from the store alone: the same tables, nothing trained, tuned or written to the store
+    r = _drive(tmp_path, '--only', 'table1_2_main', '--from-store', '--outputs', str(tmp_path/'again'/'outputs'))
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert _records(tmp_path) == before
+    for name in ('table1_cil_mnist5k_mlp', 'table2_dil_mnist5k_mlp'):
+        assert (tmp_path/'again'/'outputs'/f'{name}.csv').read_text() == (out/f'{name}.csv').read_text(), name
+
+def test_make_paper_tunes_once_with_its_own_seed_and_runs_controls(tmp_path):
+    "The smoke profile tunes each baseline (2 trials, seed 100, apart from the evaluation seed 0) and runs both controls for every method."
+    import sqlite3
+    r = _drive(tmp_path, '--only', 'table1_2_main')
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    tuned = [json.loads(p.read_text()) for p in (tmp_path/'store'/'tuned').glob('*.json')]
+    assert sorted((t['method'], t['config']['scenario']) for t in tuned) == [('er', 'cil'), ('er', 'dil'), ('finetune', 'cil'), ('finetune', 'dil')]
+    assert {t['seed'] for t in tuned} == {100} and {t['n_trials'] for t in tuned} == {2}
+    with sqlite3.connect(tmp_path/'store'/'optuna.sqlite3') as c:
+        assert c.execute("select count(*) from trials where state = 'COMPLETE'").fetchone()[0] == 8
+    t1 = (tmp_path/'outputs'/'table1_cil_mnist5k_mlp.md').read_text()
+    for row in ('finetune+recl(noise)', 'finetune+recl(class_mean)', 'er+recl(noise)', 'er+recl(class_mean)'):
+        assert re.search(rf'\| {re.escape(row)} +\|', t1), row
+    # each record carries its baseline's tuned learning rate, ReCL's and the controls' included
+    best = {(t['method'], t['config']['scenario']): t['best_params']['lr'] for t in tuned}
+    for p in (tmp_path/'store'/'records').glob('*/seed0.json'):
+        c = json.loads(p.read_text())['config']
+        if c['dataset'] == 'mnist5k': assert c['lr'] == best[(c['method'], c['scenario'])], c
+
+def test_make_paper_refuses_a_damaged_mnist(tmp_path):
+    "A data root whose MNIST files are truncated or of the wrong kind: one line, exit 2, nothing in the store."
+    from recl.data import write_idx
+    raw = tmp_path/'data'/'MNIST'/'raw'; raw.mkdir(parents=True)
+    write_idx(raw/'train-images-idx3-ubyte', np.zeros((20, 28, 28), np.uint8)); write_idx(raw/'train-labels-idx1-ubyte', np.arange(20) % 10)
+    write_idx(raw/'t10k-images-idx3-ubyte', np.zeros((10, 28, 28), np.uint8)); write_idx(raw/'t10k-labels-idx1-ubyte', np.arange(10) % 10)
+    for damage, expected in ((lambda: (raw/'train-images-idx3-ubyte').write_bytes((raw/'train-images-idx3-ubyte').read_bytes()[:500]), 'is truncated'),
+                             (lambda: (raw/'train-images-idx3-ubyte').write_bytes((raw/'t10k-labels-idx1-ubyte').read_bytes()), 'does not hold 28x28 images')):
+        damage()
+        r = _drive(tmp_path, '--only', 'table1_2_main', '--data-root', str(tmp_path/'data'))
+        assert r.returncode == 2, r.stdout[-2000:] + r.stderr[-2000:]
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0] and 'Traceback' not in r.stderr, r.stderr
+        assert not list((tmp_path/'store'/'records').glob('*/*.json')) if (tmp_path/'store').exists() else True
