@@ -11,7 +11,7 @@ and a configuration whose records are not all there yet is a row "not run yet: .
 The dataset name 'split_mnist' is the paper's Split MNIST: the full MNIST ('mnist', N images per class drawn from its
 60,000 training digits, tested on its 10,000 test digits) when the data root holds it, else the embedded 'mnist5k'."""
 from __future__ import annotations
-import os, sys
+import functools, os, sys
 from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -99,15 +99,27 @@ def run_grid(configs, seeds, out, extra=None):
 def _rows_from_store(configs, seeds, out, extra=None):
     "`run_grid`'s rows from the records already in the store (nothing runs); incomplete configurations are 'not run yet'."
     from recl.store import ResultsStore
-    store, rows = ResultsStore(out), []
+    store, rows, missing = ResultsStore(out), [], None
     for i, c in enumerate(configs):
         label = dict(extra[i]) if extra else {}
         if c is None: rows.append(dict(label, config={}, records=[], error='not run yet: its baseline is not tuned yet')); continue
         recs = [store.get(c, s) for s in seeds]
         have = [r for r in recs if r is not None]
+        gone = None if have else data_missing(c['dataset'], c.get('data_root'))
+        if gone: missing = missing or gone; rows.append(dict(label, config=c, records=[], error=f'not run: {gone}')); continue
         rows.append(dict(label, config=c, records=have if len(have) == len(seeds) else [],
                          error=None if len(have) == len(seeds) else f'not run yet: {len(have)} of {len(seeds)} seeds in the store'))
-    return rows, None
+    return rows, missing
+
+@functools.lru_cache(maxsize=None)
+def data_missing(dataset:str, data_root) -> str|None:
+    "Why `dataset` cannot be loaded from `data_root` when its files are missing (the loader's message), else None."
+    from recl.data import DATASETS
+    try: DATASETS[dataset]['loader'](root=data_root, **({'classes': [0]} if dataset == 'tinyimagenet' else {}))
+    except ReclError as e:
+        if is_missing_data(e): return str(e)
+        raise
+    return None
 
 def tuned(c:dict, n_trials:int, seed:int, val_per_class:int, out, keep=None) -> dict|None:
     """`c` with its baseline's tuned values (Optuna over Table 4 on a validation split, `recl.hpsearch.tune`; the search
