@@ -10,7 +10,7 @@ DATA_ROOT ?=
 SCHEDULER ?=
 WORKERS ?=
 
-.PHONY: install demo test lint paper clean notebooks lab bench bench-compare
+.PHONY: install demo test lint paper clean notebooks lab normalize bench bench-compare
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,20 @@ JUPYTER_CFG := $(VENV)/etc/jupyter/jupyter_server_config.py
 $(JUPYTER_CFG): jupyter_server_config.py $(STAMP)
 	mkdir -p $(dir $@) && cp jupyter_server_config.py $@
 
-install: $(STAMP) $(JUPYTER_CFG)
+# JupyterLab as `make lab` starts it: no prompt about Jupyter news (settings overrides of this environment), and the
+# python3 kernel named "python3", the name nbdev-clean writes into notebooks: opening a notebook then changes nothing in it
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+KERNEL_JSON := $(VENV)/share/jupyter/kernels/python3/kernel.json
+$(LAB_OVERRIDES): jupyter_lab_overrides.json $(STAMP)
+	mkdir -p $(dir $@) && cp jupyter_lab_overrides.json $@
+	$(BIN)/python -c "import json, sys; p = sys.argv[1]; k = json.load(open(p)); k['display_name'] = 'python3'; json.dump(k, open(p, 'w'), indent=1)" $(KERNEL_JSON)
+
+install: $(STAMP) $(JUPYTER_CFG) $(LAB_OVERRIDES)
 
 demo: $(STAMP)
 	$(BIN)/recl demo --out demo_out
 
-test: $(STAMP) $(JUPYTER_CFG)
+test: $(STAMP) $(JUPYTER_CFG) $(LAB_OVERRIDES)
 	$(BIN)/python scripts/run_tests.py
 
 # performance benchmarks (pytest-benchmark): `make bench NAME=x` saves a run, `make bench-compare BASE=0001` compares with a saved one
@@ -47,11 +55,15 @@ paper: $(STAMP)
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(WORKERS),--workers $(WORKERS))
 
 # execute every notebook of nbs/ in place (seeded; slow/gpu cells keep their saved outputs; unchanged notebooks are not rewritten)
-notebooks: $(STAMP) $(JUPYTER_CFG)
+notebooks: $(STAMP) $(JUPYTER_CFG) $(LAB_OVERRIDES)
 	$(BIN)/python scripts/run_notebooks.py
 
-lab: $(STAMP) $(JUPYTER_CFG)
+lab: $(STAMP) $(JUPYTER_CFG) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab
+
+# store every notebook in the form JupyterLab gives it on opening (kernel metadata of this environment); rerun after merges
+normalize: $(STAMP) $(LAB_OVERRIDES)
+	$(BIN)/python scripts/normalize_notebooks.py
 
 clean:
 	rm -rf $(VENV) demo_out runs

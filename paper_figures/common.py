@@ -199,17 +199,19 @@ def bar_figure(df:pd.DataFrame, name:str, title:str, label_cols):
     return save(plot_methods(t, title=title), name)
 
 def line_figure(df:pd.DataFrame, x:str, group:str, name:str, title:str, xlabel:str=None):
-    "ACC and BWT (mean ± std) against `x`, one line per `group`, saved as outputs/name.png/.pdf; returns the figure."
+    "ACC and BWT (mean ± std; no bar for one seed) against `x`, one line per `group` (one legend beside both panels), saved as outputs/name.png/.pdf; returns the figure."
     ok = df[df['seeds'] > 0] if len(df) and 'ACC mean' in df else df.iloc[0:0]
     if not len(ok): return None
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), layout='constrained')
     for g, d in ok.groupby(group, sort=False):
         d = d.sort_values(x)
         for ax, m in zip(axes, ('ACC', 'BWT')):
             ax.errorbar(d[x], d[f'{m} mean'], yerr=d[f'{m} std'], marker='o', ms=4, capsize=3, label=str(g))
     for ax, m in zip(axes, ('ACC', 'BWT')):
         ax.set(xlabel=xlabel or x, ylabel=f'{m} (%)'); ax.grid(alpha=.3)
-    axes[0].legend(fontsize=7); fig.suptitle(title)
+    h, labels = axes[0].get_legend_handles_labels()
+    fig.legend(h, labels, loc='outside right upper', fontsize=7, title=group, title_fontsize=7)   # one legend for both panels, beside them
+    if title: fig.suptitle(title)
     return save(fig, name)
 
 def name_of(c:dict) -> str:

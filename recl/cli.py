@@ -327,17 +327,16 @@ def reconstruction_grid(path, device='auto', seed:int=0) -> Path:
 
 # %% ../nbs/40_cli.ipynb #0df9e0bf
 def cmd_demo(a):
-    import matplotlib.pyplot as plt
-    from recl.plots import plot_accuracy_over_time, save_figure
+    from recl.plots import plot_accuracy_grid, save_figure
     out = Path(a.out); store = ResultsStore(out)
     cfgs = demo_configs(); t0 = time.perf_counter()
-    fig, axes = plt.subplots(len(SCENARIOS), len(cfgs)//len(SCENARIOS), figsize=(5*len(cfgs)//len(SCENARIOS), 7), squeeze=False)
-    all_recs = []
-    for i, cfg in enumerate(cfgs):
+    all_recs, panels = [], []
+    for cfg in cfgs:
         recs = run(cfg, a.seeds, out=store.root, device=a.device, progress=True, on_record=lambda r, c=cfg: _print_record(r, c))
         all_recs += recs
         R = np.array([[np.nan if v is None else v for v in row] for row in recs[0]['acc_matrix']])
-        plot_accuracy_over_time(R, ax=axes.flat[i], title=f"{cfg.scenario.upper()} {cfg.name}: ACC {recs[0]['acc']:.1f}, BWT {recs[0]['bwt']:.1f}")
+        panels.append((f"{cfg.scenario.upper()} {cfg.name}: ACC {recs[0]['acc']:.1f}, BWT {recs[0]['bwt']:.1f}", R))
+    fig = plot_accuracy_grid(panels, ncols=len(cfgs)//len(SCENARIOS))
     paths = save_figure(fig, out/'accuracy_over_time', formats=('png',))
     if any(c.recl == 'naive' for c in cfgs): paths.append(reconstruction_grid(out/'reconstruction_grid.png', device=a.device))
     print('\nSplit MNIST (embedded 5k), MLP, seeds', a.seeds)

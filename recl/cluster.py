@@ -187,8 +187,8 @@ def run_tasks(tasks, on_result, executor:Executor|None=None, desc:str='jobs', pr
                 t, res, err = pool.next_done()
                 if err is None: on_result(t, res)
                 else: failures.append(failure_of(t.key, err))
+                bar.set_postfix(failed=len(failures), running=pool.running(), refresh=False)   # the state the step's line shows
                 bar.update(1)
-            bar.set_postfix(failed=len(failures), running=0)
         except BaseException:   # Ctrl-C: cancel what is in flight; saved records stay saved
             pool.cancel(); raise
     return failures

@@ -115,17 +115,22 @@ def in_notebook() -> bool:
     return ip is not None and 'IPKernelApp' in getattr(ip, 'config', {})
 
 class LineBar(_tqdm_text):
-    "A tqdm bar that never redraws: one plain line each time its count changes (for logs and pipes)."
+    "A tqdm bar that never redraws: one plain line each time its count changes, and one more when it closes in a state not yet printed (for logs and pipes)."
     def __init__(self, *args, file=None, **kw):
-        self._out, self._shown = file or sys.stderr, 0
+        self._out, self._shown, self._printed = file or sys.stderr, 0, None
         kw.update(mininterval=0, miniters=1, ascii=True, dynamic_ncols=False)
         super().__init__(*args, file=io.StringIO(), **kw)   # tqdm's own redraw characters go nowhere
-    def display(self, msg=None, pos=None):
-        if self.n == self._shown: return True
-        self._shown = self.n
+    def _print(self):
+        self._printed = (self.n, self.postfix)
         self._out.write(self.format_meter(**dict(self.format_dict, bar_format='{desc}: {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]')).strip() + '\n')
         self._out.flush()
+    def display(self, msg=None, pos=None):
+        if self.n == self._shown: return True
+        self._shown = self.n; self._print()
         return True
+    def close(self):
+        if not self.disable and self._printed is not None and self._printed != (self.n, self.postfix): self._print()   # e.g. a postfix set after the last step
+        super().close()
 
 def progress_bar(iterable=None, desc:str='', total:int|None=None, nested:bool=False, disable:bool=False, file=None, **kw):
     """A progress bar over `iterable`: a widget in Jupyter, a redrawn bar in a terminal; elsewhere (a file or a pipe)

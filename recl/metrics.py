@@ -37,19 +37,22 @@ def accuracy_table(R, names=None) -> pd.DataFrame:
     R = _check(R); T = len(R); names = names or [f"task {j+1}" for j in range(T)]
     return pd.DataFrame(R, index=[f"after {n}" for n in names], columns=names).round(2)
 
-def pm(mean:float, std:float, digits:int=2) -> str:
-    "Format as the paper does: 'mean ± std'."
+def pm(mean:float, std:float, digits:int=2, n:int|None=None) -> str:
+    "Format as the paper does: 'mean ± std'; over `n` < 2 seeds there is no spread: 'mean (n seed)'."
+    if n is not None and n < 2: return f"{mean:.{digits}f} ({n} seed)"
     return f"{mean:.{digits}f} ± {std:.{digits}f}"
 
 def summarize_frame(df:pd.DataFrame, by, values=('ACC', 'BWT'), digits:int=2) -> pd.DataFrame:
-    "Per group of `by` (in first-seen order): each column in `values` as 'mean ± std' over the group's rows (population std, 0 for one row), its numeric mean and std, and the row count `seeds`."
+    """Per group of `by` (in first-seen order): each column in `values` formatted by `pm` ('mean ± std' over the group's
+    rows, population std; 'mean (1 seed)' for one row), its numeric mean and std (NaN for one row), and the row count `seeds`."""
     g = df.groupby(list(by), sort=False, dropna=False)
     out = pd.DataFrame(index=g.size().index)
+    n = g.size()
     for v in values:
-        m, s = g[v].mean(), g[v].std(ddof=0).fillna(0)
-        out[v] = [pm(a, b, digits) for a, b in zip(m, s)]
+        m, s = g[v].mean(), g[v].std(ddof=0).where(n > 1)
+        out[v] = [pm(a, b, digits, k) for a, b, k in zip(m, s, n)]
         out[f'{v} mean'], out[f'{v} std'] = m, s
-    out['seeds'] = g.size()
+    out['seeds'] = n
     return out
 
 def summarize(records, by=('method',), digits:int=2) -> pd.DataFrame:

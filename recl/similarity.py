@@ -69,20 +69,20 @@ def similarity(real, recon, mean=0., threshold:float=0.4, kernel_size:int=3, rul
 # %% ../nbs/13_similarity.ipynb #6f13b0c3
 def save_grid(real, recon, sim:Similarity, path, mean=0., n:int=None, cols:int=5, title:str=None):
     "A grid of (real | nearest reconstruction) pairs sorted by SSIM (best first), saved as PNG at `path` unless it is None; returns the figure."
-    import matplotlib.pyplot as plt
+    import textwrap, matplotlib.pyplot as plt
     real, recon = _as_images(real, 'real'), _as_images(recon, 'recon')
     order = sim.ssim.argsort(descending=True)[:n]
     mean = torch.as_tensor(mean, dtype=torch.float32)
     a, b = stretch(real + mean)[order], stretch(recon[sim.index[order]] + mean)
     rows = (len(order) + cols - 1) // cols
-    fig, axs = plt.subplots(rows, 2*cols, figsize=(2*cols*0.9, rows*1.05), squeeze=False)
+    fig, axs = plt.subplots(rows, 2*cols, figsize=(2*cols*0.9, rows*1.05 + 0.3), squeeze=False, layout='constrained')
     for ax in axs.flat: ax.axis('off')
     def show(ax, im): ax.imshow(im.permute(1, 2, 0).squeeze(-1).numpy(), cmap='gray' if im.shape[0] == 1 else None, vmin=0, vmax=1)
     for k in range(len(order)):
         r, c = divmod(k, cols)
         show(axs[r, 2*c], a[k]); show(axs[r, 2*c+1], b[k])
         axs[r, 2*c+1].set_title(f"{sim.ssim[order[k]]:.2f}", fontsize=7)
-    fig.suptitle(title or f"real | nearest reconstruction; {sim}", fontsize=8)
-    fig.tight_layout()
+    # wrapped to the figure's width (about 0.6 em per character at 8 pt), so a long title stays inside it
+    fig.suptitle(textwrap.fill(title or f"real | nearest reconstruction; {sim}", int(fig.get_figwidth() * 72 / (8 * 0.6))), fontsize=8)
     if path is not None: fig.savefig(path, dpi=110)
     return fig

@@ -3,7 +3,11 @@
 1. nbs/30_recl.ipynb and an executed paper notebook show their saved table and at least one figure, no error output and
    no absolute path of this machine;
 2. "Run All Cells" on nbs/05_plots (a copy) finishes without error and draws a figure;
-3. opening a notebook and saving it from JupyterLab leaves the file unchanged (the save hook of jupyter_server_config.py).
+3. opening a notebook and saving it from JupyterLab leaves the file unchanged (the save hook of jupyter_server_config.py);
+4. JupyterLab as `make lab` starts it (this environment's settings overrides and kernel, as `make install` leaves them):
+   three notebooks opened side by side, their kernels started, show no tab marked modified and no prompt (such as the
+   one about Jupyter news), checked in the page and in its pixels (a screenshot of each tab's modified-mark and of the
+   corner where prompts appear, compared with the same spot with the mark set or prompts hidden).
 
 Skipped, with the reason, where chromium or Playwright is missing (`apt-get install chromium`; the `dev` extra has
 Playwright). Playwright's own browser download is not used: it launches the system chromium."""
@@ -28,12 +32,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope='module')
 def lab():
-    "A JupyterLab server on this repository: (base url, token). Autosave off, every cell rendered (no windowing)."
+    "A JupyterLab server on this repository: (base url, token). Autosave off, every cell rendered (no windowing); other settings as `make lab` has them."
     tmp = Path(tempfile.mkdtemp(prefix='recl-lab-'))
     settings = tmp/'settings'
     for plugin, value in {'@jupyterlab/docmanager-extension/plugin': {'autosave': False},
-                          '@jupyterlab/notebook-extension/tracker': {'windowingMode': 'none'},
-                          '@jupyterlab/apputils-extension/notification': {'fetchNews': 'false', 'checkForUpdates': False}}.items():
+                          '@jupyterlab/notebook-extension/tracker': {'windowingMode': 'none'}}.items():
         f = settings/f'{plugin}.jupyterlab-settings'; f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps(value))
     port, token = _free_port(), secrets.token_hex(16)
     (tmp/'config').mkdir(); shutil.copy(ROOT/'jupyter_server_config.py', tmp/'config')   # the repository's save hook
@@ -41,7 +44,7 @@ def lab():
                JUPYTER_CONFIG_PATH=str(tmp/'config'))
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ip=127.0.0.1', f'--port={port}', f'--IdentityProvider.token={token}',
            f'--ServerApp.root_dir={ROOT}', f'--LabApp.user_settings_dir={settings}',
-           '--LabApp.news_url=None', '--ServerApp.port_retries=0']
+           '--LabApp.expose_app_in_browser=True', '--ServerApp.port_retries=0']   # window.jupyterapp: open notebooks, mark one modified
     if hasattr(os, 'geteuid') and os.geteuid() == 0: cmd.append('--allow-root')
     log = open(tmp/'lab.log', 'w')
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -139,3 +142,49 @@ def test_open_and_save_changes_nothing(lab, browser):
         assert path.read_bytes() == before, 'saving from JupyterLab changed the notebook (the save hook did not clean it)'
     finally:
         if path.read_bytes() != before: path.write_bytes(before)
+
+LAB_OVERRIDES = Path(sys.prefix)/'share'/'jupyter'/'lab'/'settings'/'overrides.json'
+OPENED = ['nbs/03_metrics.ipynb', 'nbs/30_recl.ipynb', PAPER_NB]
+TAB = '.lm-DockPanel-tabBar .lm-TabBar-tab'
+
+def _set_dirty(page, label:str, dirty:bool):
+    page.evaluate("""([label, dirty]) => { for (const w of window.jupyterapp.shell.widgets('main'))
+                       if (w.title.label === label) { w.context.model.dirty = dirty; return; } throw new Error('no tab ' + label); }""", [label, dirty])
+    page.wait_for_timeout(300)
+
+def test_open_three_notebooks_unmodified_without_prompt(lab, browser, tmp_path):
+    assert LAB_OVERRIDES.exists() and json.loads(LAB_OVERRIDES.read_text()) == json.loads((ROOT/'jupyter_lab_overrides.json').read_text()), \
+        f"{LAB_OVERRIDES} is not the repository's jupyter_lab_overrides.json: run `make install`"
+    before = {p: (ROOT/p).read_bytes() for p in OPENED}
+    url, token = lab
+    page = browser.new_page(viewport={'width': 1400, 'height': 1000})
+    try:
+        page.goto(f'{url}/lab/workspaces/{secrets.token_hex(4)}/tree/{OPENED[0]}?token={token}')
+        page.wait_for_selector(f'{PANEL} .jp-Cell', timeout=60_000)
+        for p in OPENED[1:]: page.evaluate("p => window.jupyterapp.commands.execute('docmanager:open', {path: p})", p)
+        # every kernel started and idle: JupyterLab has written what it writes into a notebook when its kernel starts
+        page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length > 0 && "
+                               "[...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')].filter(e => e.dataset.status === 'idle').length >= n",
+                               arg=len(OPENED), timeout=120_000)
+        page.wait_for_timeout(8000)   # the news prompt, when it is not switched off, shows within a few seconds of the start
+        page.mouse.move(700, 500)
+        labels = page.eval_on_selector_all(TAB, 'els => els.map(e => e.innerText.trim())')
+        assert sorted(labels) == sorted(Path(p).name for p in OPENED), labels
+        page.screenshot(path=tmp_path/'lab.png')
+        if os.environ.get('RECL_SCREENSHOTS'): shutil.copy(tmp_path/'lab.png', Path(os.environ['RECL_SCREENSHOTS'])/'lab_three_notebooks.png')
+        # in pixels: each tab's mark looks as it does when the notebook is unmodified, and not as when it is modified
+        for label in labels:
+            icon = page.locator(TAB, has_text=label).locator('.lm-TabBar-tabCloseIcon')
+            shown = icon.screenshot()
+            _set_dirty(page, label, True); modified = icon.screenshot()
+            _set_dirty(page, label, False); unmodified = icon.screenshot()
+            assert shown == unmodified and shown != modified, f"the tab of {label} looks modified"
+        assert not page.eval_on_selector_all(f'{TAB}.jp-mod-dirty', 'els => els.map(e => e.innerText.trim())'), 'tabs marked modified on opening'
+        # in pixels: the corner where prompts appear looks the same with prompts hidden
+        corner = dict(x=1400 - 480, y=1000 - 300, width=480, height=270)   # above the status bar
+        shown = page.screenshot(clip=corner)
+        page.add_style_tag(content='.Toastify { display: none !important; }'); page.wait_for_timeout(300)
+        assert page.screenshot(clip=corner) == shown, 'a prompt is shown in the corner of the page'
+        assert not page.locator('.Toastify__toast').all_inner_texts(), page.locator('.Toastify__toast').all_inner_texts()
+    finally: page.close()
+    assert {p: (ROOT/p).read_bytes() for p in OPENED} == before, 'opening the notebooks changed a file'

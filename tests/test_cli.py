@@ -97,4 +97,7 @@ def test_resume_after_kill_9(tmp_path):
 def test_table(tmp_path):
     recl('run', '--json', '--seeds', '0', '1', '--out', tmp_path, *TINY, check=True)
     r = recl('table', '--out', tmp_path, check=True)
-    assert '±' in r.stdout and 'finetune' in r.stdout
+    assert '±' in r.stdout and 'finetune' in r.stdout and 'seed)' not in r.stdout
+    recl('run', '--json', '--seeds', '0', '--out', tmp_path/'one', *TINY, check=True)
+    one = recl('table', '--out', tmp_path/'one', check=True).stdout
+    assert '(1 seed)' in one and '±' not in one, one   # one seed: the mean and the count, no spread
