@@ -67,7 +67,10 @@ def test_scheduler_two_workers_ctrl_c_and_one_killed(tmp_path):
     out = tmp_path/'cluster'
     cmd = [RECL, 'grid', grid, '--out', out, '--device', 'cpu']
     with dask_cluster(2) as (addr, workers):
-        p = subprocess.Popen(cmd + ['--scheduler', addr], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        # the driver starts as from a terminal: SIGINT at its default (a child inherits an ignored SIGINT, and then Python
+        # never turns Ctrl-C into KeyboardInterrupt), whatever an earlier test left in this pytest process
+        p = subprocess.Popen(cmd + ['--scheduler', addr], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         at_int = _wait_for_records(out, p, 0, time.time())
         p.send_signal(signal.SIGINT)
         so, se = p.communicate(timeout=120)
