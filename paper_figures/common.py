@@ -86,7 +86,7 @@ def run_grid(configs, seeds, out, extra=None):
     for i, c in enumerate(configs):
         label = dict(extra[i]) if extra else {}
         if planning():
-            rows.append(dict(label, config=c, records=[], error='not run: planned')); missing = 'planned by make_paper.py --plan (nothing run)'; continue
+            rows.append(dict(label, config=c, records=[], error='not run: planned')); continue   # not missing data: the loops go on
         errs = [fail[job_key(c, s)] for s in seeds if job_key(c, s) in fail]
         if errs:
             if issubclass(errs[0].error, DataMissing):

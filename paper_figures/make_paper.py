@@ -198,10 +198,11 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     table = '\n'.join([head, '-' * len(head), *[fmt(nb, p) for nb, p in rows], '-' * len(head), fmt('all (unique)', total)])
     saved = out/'plan.txt'
     if not saved.exists(): saved.write_text(table + '\n'); print(f"\nplan saved to {relative(saved)} (the first plan of this store; a later --plan does not replace it)")
+    unplanned = [n for n in nbs if n not in PLANNED]
     print(f"\njobs = (configuration, seed) runs; trials = hyper-parameter search trials still to run (not in the store). "
           f"CPU time: one thread per job on this machine, from {total['probes']} timed probes scaled linearly in epochs and trials "
           f"(a rough estimate); with N worker processes the wall time is about CPU time / N. 'not estimated': jobs whose data is "
-          f"missing here. Not planned: {', '.join(n for n in nbs if n not in PLANNED)} (computed directly in the notebook).")
+          f"missing here." + (f" Not planned: {', '.join(unplanned)} (computed directly in the notebook)." if unplanned else ''))
     return 0
 
 STORE_ONLY_ENV = 'RECL_STORE_ONLY'   # common.store_only(): the notebooks read the store and run nothing

@@ -221,4 +221,7 @@ def test_make_paper_plan_smoke(tmp_path):
                        capture_output=True, text=True, cwd=ROOT, timeout=1800)
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'table1_2_main' in r.stdout and 'all (unique)' in r.stdout and 'est. CPU' in r.stdout
+    # every method is planned, not only the first: 2 datasets x 2 methods x 2 scenarios x (none, naive, 2 controls) x 1 seed
+    row = next(l.split() for l in r.stdout.splitlines() if l.startswith('table1_2_main '))
+    assert int(row[1]) == 32, r.stdout
     assert not list((tmp_path/'store'/'records').rglob('*.json'))   # nothing ran
