@@ -303,6 +303,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recl.methods.ewc.EWC.after_task': ('ewc.html#ewc.after_task', 'recl/methods/ewc.py'),
                                   'recl.methods.ewc.EWC.loss': ('ewc.html#ewc.loss', 'recl/methods/ewc.py'),
                                   'recl.methods.ewc.EWC.penalty': ('ewc.html#ewc.penalty', 'recl/methods/ewc.py'),
+                                  'recl.methods.ewc.EWC.summary': ('ewc.html#ewc.summary', 'recl/methods/ewc.py'),
                                   'recl.methods.ewc._closed_form_layers': ('ewc.html#_closed_form_layers', 'recl/methods/ewc.py'),
                                   'recl.methods.ewc._fisher_layers': ('ewc.html#_fisher_layers', 'recl/methods/ewc.py'),
                                   'recl.methods.ewc._fisher_vmap': ('ewc.html#_fisher_vmap', 'recl/methods/ewc.py'),

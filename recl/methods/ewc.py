@@ -108,6 +108,7 @@ class EWC(Plugin):
         self.fisher_samples = None if fisher_samples is None else check_int('fisher_samples', fisher_samples)
         self.seed = seed
         self._tasks = []   # per earlier task: (fisher dict, theta* dict), on the learner's device
+        self._max_fisher = []   # per finished task: the largest entry of its Fisher (for the record)
 
     def penalty(self, model:nn.Module) -> torch.Tensor:
         "The EWC term for `model`'s current parameters (zero before the first task ends)."
@@ -132,3 +133,8 @@ class EWC(Plugin):
         fis = fisher_diagonal(learner.model, x, y, kind=self.fisher)
         star = {n: p.detach().clone() for n, p in learner.model.named_parameters() if n in fis}
         self._tasks.append((fis, star))
+        self._max_fisher.append(max(f.max().item() for f in fis.values()))
+
+    def summary(self) -> dict:
+        "What the record keeps: lambda, the Fisher variant and the largest Fisher entry after each task."
+        return dict(lam=self.lam, fisher=self.fisher, fisher_samples=self.fisher_samples, max_fisher=list(self._max_fisher))
