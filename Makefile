@@ -39,8 +39,11 @@ demo: $(STAMP)
 test: $(STAMP) $(JUPYTER_CFG) $(LAB_OVERRIDES)
 	$(BIN)/python scripts/run_tests.py
 
-# performance benchmarks (pytest-benchmark): `make bench NAME=x` saves a run, `make bench-compare BASE=0001` compares with a saved one
-BENCH := $(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-only --benchmark-storage=file://benchmarks/results --benchmark-columns=min,mean,median,max,rounds
+# performance benchmarks (pytest-benchmark): `make bench NAME=x` saves a run, `make bench-compare BASE=0001` compares with a saved one;
+# K='table1' (pytest's -k) runs only the benchmarks whose name matches
+K ?=
+BENCH = $(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-only --benchmark-storage=file://benchmarks/results \
+	--benchmark-columns=min,mean,median,max,rounds $(if $(K),-k "$(K)")
 NAME ?= run
 bench: $(STAMP)
 	$(BENCH) --benchmark-save=$(NAME)
