@@ -5,7 +5,7 @@
 2. ruff: no lint errors in recl/, tests/, scripts/, benchmarks/, studies/, paper_figures/ (settings in pyproject.toml);
    import-linter: the layers contract of pyproject.toml holds (imports inside functions included), and no import cycle;
 3. nbdev-test: every notebook in nbs/ (cells flagged notest/slow/gpu are skipped);
-4. pytest tests/ (CLI, installs, papermill runs; `slow` tests are skipped).
+4. pytest tests/ (CLI, installs, papermill runs; `slow` tests are skipped), on PYTEST_WORKERS processes (default 2).
 """
 import hashlib, os, re, subprocess, sys, time, xml.etree.ElementTree as ET
 from pathlib import Path
@@ -57,7 +57,9 @@ record(r.returncode == 0, 'no import cycle in recl (scripts/import_cycles.py)', 
 
 # nbdev-test, notebook by notebook (in parallel), so the count names what failed
 nbs = sorted(p for p in (ROOT/'nbs').rglob('*.ipynb') if not any(part.startswith(('_', '.')) for part in p.relative_to(ROOT/'nbs').parts))
+print(f"(checks before the notebooks took {time.time() - t0:.0f} s)", flush=True); t1 = time.time()
 r = sh(BIN/'nbdev-test', '--n-workers', os.environ.get('NBDEV_WORKERS', '2'))
+print(f"(nbdev-test took {time.time() - t1:.0f} s)", flush=True); t1 = time.time()
 print(r.stdout[-3000:], r.stderr[-6000:] if r.returncode else '', sep='\n', flush=True)
 bad = set(re.findall(r'^\s+(\S+\.ipynb)\s*$', r.stdout + r.stderr, re.M))
 for nb in nbs: record(nb.name not in bad and (r.returncode == 0 or bad), f"nbdev-test {nb.relative_to(ROOT)}", 'see the traceback above')
@@ -65,7 +67,11 @@ if r.returncode and not bad: record(False, 'nbdev-test', 'failed without naming 
 
 # pytest
 xml = ROOT/'.pytest-report.xml'
-r = subprocess.run([BIN/'python', '-m', 'pytest', 'tests', '-q', '-p', 'no:cacheprovider', f'--junitxml={xml}'], cwd=ROOT)
+# test files spread over PYTEST_WORKERS processes (pytest-xdist; a file stays on one process, so its fixtures start once)
+n = os.environ.get('PYTEST_WORKERS', '2')
+dist = ['-n', n, '--dist', 'loadfile'] if n not in ('0', '1') else []
+r = subprocess.run([BIN/'python', '-m', 'pytest', 'tests', '-q', '-p', 'no:cacheprovider', *dist, '--durations=15', f'--junitxml={xml}'], cwd=ROOT)
+print(f"(pytest took {time.time() - t1:.0f} s)", flush=True)
 if xml.exists():
     for case in ET.parse(xml).getroot().iter('testcase'):
         name = f"pytest {case.get('classname')}::{case.get('name')}"
