@@ -67,9 +67,10 @@ if r.returncode and not bad: record(False, 'nbdev-test', 'failed without naming 
 
 # pytest
 xml = ROOT/'.pytest-report.xml'
-# test files spread over PYTEST_WORKERS processes (pytest-xdist; a file stays on one process, so its fixtures start once)
+# tests spread over PYTEST_WORKERS processes (pytest-xdist); the tests of one xdist_group (the browser's, SLURM's) stay on
+# one process, so their module fixtures start once
 n = os.environ.get('PYTEST_WORKERS', '2')
-dist = ['-n', n, '--dist', 'loadfile'] if n not in ('0', '1') else []
+dist = ['-n', n, '--dist', 'loadgroup'] if n not in ('0', '1') else []
 r = subprocess.run([BIN/'python', '-m', 'pytest', 'tests', '-q', '-p', 'no:cacheprovider', *dist, '--durations=15', f'--junitxml={xml}'], cwd=ROOT)
 print(f"(pytest took {time.time() - t1:.0f} s)", flush=True)
 if xml.exists():

@@ -25,7 +25,8 @@ try: from playwright.sync_api import sync_playwright
 except ImportError: sync_playwright = None
 
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium): the browser test needs it"),
-              pytest.mark.skipif(sync_playwright is None, reason="Playwright for Python is not installed (pip install playwright)")]
+              pytest.mark.skipif(sync_playwright is None, reason="Playwright for Python is not installed (pip install playwright)"),
+              pytest.mark.xdist_group('browser')]   # under `make test`'s pytest-xdist: one process, so JupyterLab starts once
 
 def _free_port() -> int:
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]

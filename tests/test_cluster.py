@@ -217,7 +217,8 @@ def test_grid_plan_counts_store_and_estimates(tmp_path, capsys):
     assert len(records(tmp_path/'o')) == 1   # planning ran nothing into the store
 
 def test_make_paper_plan_smoke(tmp_path):
-    r = subprocess.run([sys.executable, ROOT/'paper_figures'/'make_paper.py', '--profile', 'smoke', '--plan', '--out', tmp_path/'store'],
+    r = subprocess.run([sys.executable, ROOT/'paper_figures'/'make_paper.py', '--profile', 'smoke', '--plan', '--only', 'table1_2_main',
+                        '--out', tmp_path/'store'],
                        capture_output=True, text=True, cwd=ROOT, timeout=1800)
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'table1_2_main' in r.stdout and 'all (unique)' in r.stdout and 'est. CPU' in r.stdout
