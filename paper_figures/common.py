@@ -18,9 +18,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from recl.core import ReclError, DataMissing  # noqa: F401 (ReclError: the notebooks import it from here)
 from recl.experiment import RunConfig
-from recl.metrics import summarize_frame
+from recl.metrics import learning_accuracy, summarize_frame
 from recl.plots import plot_methods, save_figure
-from recl.cluster import open_executor, planning
+from recl.cluster import Executor, open_executor, planning
 from recl.runner import run_jobs, job_key
 from recl.store import ResultsStore
 
@@ -72,15 +72,16 @@ def cfg(**kw) -> dict:
     "A RunConfig as a dict, dropping None-valued keys that have defaults."
     return RunConfig(**kw).to_dict()
 
-def run_grid(configs, seeds, out, extra=None):
+def run_grid(configs, seeds, out, extra=None, alone:bool=False):
     """Run each configuration (dict of RunConfig fields) for `seeds` in store `out`: all (configuration, seed) jobs at once
-    through `recl.runner`, in this kernel or on the Dask cluster named by RECL_SCHEDULER (`make_paper.py --workers/--scheduler`).
+    through `recl.runner`, in this kernel or on the Dask cluster named by RECL_SCHEDULER (`make_paper.py --workers/--scheduler`);
+    `alone`: in this kernel, one job at a time on one thread, whatever the cluster (a timing run).
     Returns (rows, missing): rows = one dict per configuration with its records (or 'error'), missing = message or None.
     `extra`: per-configuration dict of label columns (same length as configs). Under `make_paper.py --plan` nothing runs:
     the jobs are written to the plan and every row is 'not run: planned'."""
     if store_only(): return _rows_from_store(configs, seeds, out, extra)
     jobs = [(c, s) for c in configs for s in seeds]
-    with open_executor(quiet=True) as ex:
+    with Executor(threads=1) if alone else open_executor(quiet=True) as ex:
         recs, failures = run_jobs(jobs, ResultsStore(out), executor=ex, progress=False)
     fail, rows, missing = {f.key: f for f in failures}, [], None
     for i, c in enumerate(configs):
@@ -154,11 +155,12 @@ def summary(rows, cols) -> pd.DataFrame:
     return df
 
 def seed_table(rows, cols) -> pd.DataFrame:
-    "One line per (configuration, seed): label columns `cols`, seed, ACC, BWT, seconds and where the record was made."
+    "One line per (configuration, seed): label columns `cols`, seed, ACC, BWT, learning accuracy (LA), seconds and where the record was made."
     return pd.DataFrame([{**{c: r.get(c, r['config'].get(c)) for c in cols}, 'seed': x['seed'], 'ACC': x['acc'], 'BWT': x['bwt'],
+                          'LA': learning_accuracy(x['acc_matrix']),
                           'seconds': (x.get('seconds') or {}).get('total'), 'tune seconds': (x.get('seconds') or {}).get('tune'),
                           **{k: (x.get('provenance') or {}).get(k) for k in ('device', 'device_name', 'threads', 'git_commit')}}
-                         for r in rows for x in r['records']], columns=[*cols, 'seed', 'ACC', 'BWT', 'seconds', 'tune seconds',
+                         for r in rows for x in r['records']], columns=[*cols, 'seed', 'ACC', 'BWT', 'LA', 'seconds', 'tune seconds',
                                                                         'device', 'device_name', 'threads', 'git_commit'])
 
 def paired_difference(a, b, n_boot:int=10_000, seed:int=0) -> dict:
@@ -170,7 +172,7 @@ def paired_difference(a, b, n_boot:int=10_000, seed:int=0) -> dict:
     d = a - b
     if len(d) == 0: return dict(n=0, diff=np.nan, lo=np.nan, hi=np.nan, p=np.nan)
     boot = d[np.random.default_rng(seed).integers(0, len(d), (n_boot, len(d)))].mean(1)
-    p = float(ttest_rel(a, b).pvalue) if len(d) > 1 and d.std() > 0 else np.nan
+    p = float(ttest_rel(a, b).pvalue) if len(d) > 1 and not np.allclose(d, d.mean()) else np.nan   # constant differences: no test
     return dict(n=len(d), diff=float(d.mean()), lo=float(np.quantile(boot, .025)), hi=float(np.quantile(boot, .975)), p=p)
 
 def write_table(df:pd.DataFrame, name:str, title:str, note:str='') -> pd.DataFrame:

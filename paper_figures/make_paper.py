@@ -21,7 +21,9 @@ NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhom
              'reproduction']
 LAST = ('runtime', 'reproduction')   # they read what the others wrote: run after them, in this order
 
-# Shared parameters per profile, then per-notebook overrides.
+# Shared parameters per profile, then per-notebook overrides. In the paper profile every experiment runs on the baselines'
+# tuned values: Tables 1/2 search them (100 Optuna trials, a seed apart from the evaluation seeds), the others reuse those searches.
+PAPER_TUNING = dict(tune_trials=100, tune_seed=100)
 PROFILES = {
     'smoke': dict(common=dict(seeds=[0], n_per_class=5, epochs=1, hidden=[32, 32], m_per_class=2, recon_epochs=2, n_trials=1),
                   table1_2_main=dict(methods=['finetune', 'er'], datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']], tune_trials=2, tune_seed=100,
@@ -32,7 +34,8 @@ PROFILES = {
                   nonhomogeneous=dict(models=['alexnet'], model_kws={'alexnet': {'width': 8, 'hidden': 32}}),
                   tinyimagenet=dict(methods=['finetune']),
                   full_datasets=dict(n_per_class=None, methods=['finetune'], full_m_per_class=2),
-                  galleries=dict(datasets=[['mnist5k', 'mlp']], gallery_m_per_class=4, gallery_epochs=5, n_show=8)),
+                  galleries=dict(datasets=[['mnist5k', 'mlp']], gallery_m_per_class=4, gallery_epochs=5, n_show=8),
+                  runtime=dict(timing_methods=['finetune'], timing_strategies=['unsupervised'], timing_seeds=[0], tune_trials=2, tune_seed=100)),
     'quick': dict(common=dict(seeds=[0, 1, 2], n_per_class=100, epochs=10, hidden=[256, 256], m_per_class=20, recon_epochs=50, n_trials=3),
                   table1_2_main=dict(methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], method_hparams={'ewc': {'lam': 100.0}},
                                      datasets=[['mnist5k', 'mlp'], ['cifar10', 'mlp'], ['cifar10', 'cnn']]),
@@ -42,20 +45,24 @@ PROFILES = {
                   nonhomogeneous=dict(models=['alexnet', 'resnet18'], model_kws={'alexnet': {'width': 32, 'hidden': 256}, 'resnet18': {}}),
                   tinyimagenet=dict(methods=['finetune', 'er']),
                   full_datasets=dict(n_per_class=None, seeds=[0], methods=['finetune', 'ewc', 'er'], full_m_per_class=20, method_hparams={'ewc': {'lam': 100.0}}),
-                  galleries=dict(datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']], gallery_m_per_class=20, gallery_epochs=100, n_show=20)),
+                  galleries=dict(datasets=[['mnist5k', 'mlp'], ['cifar10', 'cnn']], gallery_m_per_class=20, gallery_epochs=100, n_show=20),
+                  runtime=dict(timing_methods=['finetune', 'er'], timing_strategies=['unsupervised', 'supervised'], timing_seeds=[0, 1, 2])),
     'paper': dict(common=dict(seeds=[0, 1, 2, 3, 4], n_per_class=100, epochs=20, hidden=[1000, 1000], m_per_class=20, recon_epochs=100, n_trials=10),
-                  table1_2_main=dict(methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], tune_trials=100, tune_seed=100,
+                  table1_2_main=dict(methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], **PAPER_TUNING,
                                      controls=['noise', 'class_mean'], control_methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'],
                                      datasets=[['split_mnist', 'mlp'], ['cifar10', 'mlp'], ['cifar10', 'cnn']]),
                   sensitivity_m=dict(m_values=[1, 5, 10, 20, 50], strategies=['naive', 'unsupervised', 'supervised'], scenarios=['cil', 'dil'],
-                                     dataset='split_mnist'),
-                  recon_epochs=dict(epoch_values=[10, 50, 100, 200, 500], scenarios=['cil', 'dil'], dataset='split_mnist'),
-                  online=dict(epoch_values=list(range(1, 11)), dataset='split_mnist'),
-                  nonhomogeneous=dict(models=['alexnet', 'resnet18'], model_kws={'alexnet': {}, 'resnet18': {}}),
-                  tinyimagenet=dict(methods=['finetune', 'ewc', 'er', 'lwf']),
+                                     dataset='split_mnist', **PAPER_TUNING),
+                  recon_epochs=dict(epoch_values=[10, 50, 100, 200, 500], scenarios=['cil', 'dil'], dataset='split_mnist', **PAPER_TUNING),
+                  online=dict(epoch_values=list(range(1, 11)), dataset='split_mnist', **PAPER_TUNING),
+                  nonhomogeneous=dict(models=['alexnet', 'resnet18'], model_kws={'alexnet': {}, 'resnet18': {}}, **PAPER_TUNING),
+                  tinyimagenet=dict(methods=['finetune', 'ewc', 'er', 'lwf'], **PAPER_TUNING),
                   full_datasets=dict(n_per_class=None, seeds=[0, 1, 2], methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], full_m_per_class=20,
-                                     datasets=[['mnist', 'mlp'], ['fashion_mnist', 'mlp'], ['tinyimagenet', 'cnn']]),
-                  galleries=dict(datasets=[['split_mnist', 'mlp'], ['cifar10', 'cnn']], gallery_m_per_class=50, gallery_epochs=1000, n_show=30)),
+                                     datasets=[['mnist', 'mlp'], ['fashion_mnist', 'mlp'], ['tinyimagenet', 'cnn']], **PAPER_TUNING,
+                                     tune_dataset={'mnist': 'split_mnist', 'fashion_mnist': 'split_mnist'}),
+                  galleries=dict(datasets=[['split_mnist', 'mlp'], ['cifar10', 'cnn']], gallery_m_per_class=50, gallery_epochs=1000, n_show=30),
+                  runtime=dict(timing_methods=['finetune', 'ewc', 'er', 'upgd', 'agem', 'lwf', 'gpm'], timing_strategies=['unsupervised', 'supervised'],
+                               timing_seeds=[0, 1, 2], timing_dataset='split_mnist', **PAPER_TUNING)),
 }
 
 # Where each profile keeps its work, relative to paper_figures/: the paper profile's store (records and Optuna studies) is
@@ -164,7 +171,7 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
         L += [f"### {png.stem}", "", f"![{png.stem}]({rel(png)}) ([PDF]({rel(png.with_suffix('.pdf'))}))", ""]
     path.write_text("\n".join(L) + "\n")
 
-PLANNED = [n for n in NOTEBOOKS if n not in ('galleries',) + LAST]   # notebooks whose work is grids and searches
+PLANNED = [n for n in NOTEBOOKS if n not in ('galleries', 'reproduction')]   # notebooks whose work is grids, searches and timings
 
 def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     "Execute the grid notebooks in plan mode (nothing runs), then count their jobs and estimate the CPU time from probes."
@@ -173,7 +180,7 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     from recl.runner import plan
     from recl.store import ResultsStore
     tmp = Path(tempfile.mkdtemp(prefix='recl-plan-'))
-    store, rows, seen, all_jobs, all_trials = ResultsStore(out), [], set(), [], []
+    store, rows, seen, studies, all_jobs, all_trials = ResultsStore(out), [], set(), set(), [], []
     print(f"planning profile {profile!r} (store {out}); probes are timed with one thread on this machine", flush=True)
     for nb in [n for n in nbs if n in PLANNED]:
         os.environ[PLAN_ENV] = str(tmp/f'{nb}.jsonl')
@@ -181,14 +188,16 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
         del os.environ[PLAN_ENV]
         if err: print(f"  {nb}: planning failed: {err}", file=sys.stderr); continue
         entries = [json.loads(l) for l in (tmp/f'{nb}.jsonl').read_text().splitlines()] if (tmp/f'{nb}.jsonl').exists() else []
-        jobs = {(json.dumps(c, sort_keys=True), s): (c, s) for e in entries if e['kind'] == 'runs' for c, s, _ in e['jobs']}
+        # a job is a (store, configuration, seed): the timing run repeats runs of the other tables into a store of its own
+        jobs = {(e.get('store'), json.dumps(c, sort_keys=True), s): (c, s, d) for e in entries if e['kind'] == 'runs' for c, s, d in e['jobs']}
         trials = {e['study']: (e['config'], e['n_trials'] - e['finished']) for e in entries if e['kind'] == 'trials'}
-        p = plan(list(jobs.values()), store, probe=True, device=device, trials=list(trials.values()), progress=True)
+        p = plan([j[:2] for j in jobs.values()], store, probe=True, device=device, trials=list(trials.values()), progress=True,
+                 done=[j[2] for j in jobs.values()])
         rows.append((nb, p))
         new_jobs = [j for k, j in jobs.items() if k not in seen]; seen |= set(jobs)
-        all_jobs += new_jobs; all_trials += [t for t in trials.values()]
+        all_jobs += new_jobs; all_trials += [t for k, t in trials.items() if k not in studies]; studies |= set(trials)
         print(f"  {nb}: planned in {secs:.0f}s", flush=True)
-    total = plan(all_jobs, store, probe=True, device=device, trials=all_trials)
+    total = plan([j[:2] for j in all_jobs], store, probe=True, device=device, trials=all_trials, done=[j[2] for j in all_jobs])
     cpu = lambda sec: f"{sec/3600:.2f} h" if sec >= 3600 else f"{sec/60:.1f} min"
     head = f"{'notebook':<16}{'jobs':>7}{'in store':>10}{'to run':>8}{'trials':>8}{'est. CPU':>12}{'not estimated':>15}"
     print('\n' + head); print('-' * len(head))

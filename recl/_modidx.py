@@ -339,6 +339,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'recl.metrics.accuracy_table': ('metrics.html#accuracy_table', 'recl/metrics.py'),
                               'recl.metrics.bwt': ('metrics.html#bwt', 'recl/metrics.py'),
                               'recl.metrics.forgetting': ('metrics.html#forgetting', 'recl/metrics.py'),
+                              'recl.metrics.learning_accuracy': ('metrics.html#learning_accuracy', 'recl/metrics.py'),
                               'recl.metrics.pm': ('metrics.html#pm', 'recl/metrics.py'),
                               'recl.metrics.summarize': ('metrics.html#summarize', 'recl/metrics.py'),
                               'recl.metrics.summarize_frame': ('metrics.html#summarize_frame', 'recl/metrics.py')},

@@ -73,9 +73,13 @@ CONNECT_TIMEOUT = 20               # seconds to reach a scheduler before giving 
 CLUSTER_KINDS = ('slurm',)
 
 class Executor:
-    "Where jobs run: in this process (`client` None) or on a Dask cluster (`client` a `distributed.Client`)."
-    def __init__(self, client=None, cluster=None, label:str='in-process'):
-        self.client, self.cluster, self.label = client, cluster, label
+    """Where jobs run: in this process (`client` None) or on a Dask cluster (`client` a `distributed.Client`).
+    `threads`: in this process, the torch threads each job runs on (None: as many as this process has; a timing run
+    wants 1, like a worker); the workers of a cluster always run one thread per job."""
+    def __init__(self, client=None, cluster=None, label:str='in-process', threads:int|None=None):
+        if threads is not None and (not isinstance(threads, int) or isinstance(threads, bool) or threads < 1):
+            raise ReclError(f"threads must be an integer >= 1, got {threads!r}")
+        self.client, self.cluster, self.label, self.threads = client, cluster, label, threads
     @property
     def dashboard(self) -> str|None: return self.client.dashboard_link if self.client is not None else None
     @property

@@ -9,7 +9,7 @@ import json, math
 from pathlib import Path
 from .core import progress_bar
 from .core import ReclError, DataMissing, check_choice, check_int
-from .experiment import RunConfig, run_seed
+from .experiment import RunConfig, run_seed, check_data
 from .methods import search_space
 from .store import ResultsStore, config_key, atomic_write_json
 from .cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
@@ -79,8 +79,12 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
     names = [r['name'] for r in rows]
     study_name = 'tune-' + config_key(dict(config=config_key(cfg.to_dict()), seed=seed, val_per_class=val_per_class, params=names))   # where the data are (NOT_IN_KEY) does not name the study
     optuna.logging.set_verbosity(optuna.logging.ERROR)
-    study = optuna.create_study(study_name=study_name, storage=store.optuna_url, load_if_exists=True, direction='maximize')
-    finished = lambda: [t for t in study.trials if t.state in (TrialState.COMPLETE, TrialState.FAIL)]
+    # the study is created only when a trial is about to run: planning, or finding no data, writes nothing to the store
+    study = optuna.load_study(study_name=study_name, storage=store.optuna_url) if study_name in optuna.get_all_study_names(store.optuna_url) else None
+    # a trial that failed because its data was missing says nothing about its values: it does not count, so the search
+    # runs once the data is there
+    finished = lambda: [] if study is None else [t for t in study.trials if t.state == TrialState.COMPLETE or
+                                                 (t.state == TrialState.FAIL and not t.user_attrs.get('data_missing'))]
     if planning():   # plan mode: say how many trials are missing, run nothing
         note_plan(kind='trials', study=study_name, config=dict(cfg.to_dict(), val_per_class=val_per_class), seed=seed,
                   n_trials=n_trials, finished=min(len(finished()), n_trials))
@@ -102,8 +106,19 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
             study.tell(t.info['number'], res['acc'])
         else:
             trial.set_user_attr('error', msg or 'validation ACC is NaN')
-            trial.set_user_attr('data_missing', isinstance(err, DataMissing) or bool(res and res.get('data_missing')))
+            missing = isinstance(err, DataMissing) or bool(res and res.get('data_missing'))
+            trial.set_user_attr('data_missing', missing)
             study.tell(t.info['number'], state=TrialState.FAIL)
+            if missing: raise DataMissing(msg)   # e.g. a worker without the data: such a trial does not count, so stop here
+    if ex is not None and len(finished()) < n_trials:   # missing data stops the search where its trials run, before a trial is asked
+        vcfg = RunConfig.from_dict({**cfg.to_dict(), 'val_per_class': val_per_class})
+        try:
+            if ex.client is None: check_data(vcfg, seed)
+            else: ex.client.submit(check_data, vcfg, seed, pure=False).result()
+        except BaseException:
+            if own: ex.close()
+            raise
+    if study is None: study = optuna.create_study(study_name=study_name, storage=store.optuna_url, load_if_exists=True, direction='maximize')
     try:
         if ex is not None:
             pool = Pool(ex)

@@ -9,7 +9,7 @@ import pandas as pd
 from .core import ReclError
 
 # %% auto #0
-__all__ = ['acc', 'bwt', 'forgetting', 'accuracy_table', 'pm', 'summarize_frame', 'summarize']
+__all__ = ['acc', 'bwt', 'forgetting', 'learning_accuracy', 'accuracy_table', 'pm', 'summarize_frame', 'summarize']
 
 # %% ../nbs/03_metrics.ipynb #601909dd
 def _check(R):
@@ -30,6 +30,10 @@ def forgetting(R) -> float:
     "Mean over earlier tasks of the drop from their best accuracy to the final one."
     R = _check(R); T = len(R)
     return float(np.mean(np.nanmax(R[:-1, :-1], axis=0) - R[-1, :-1])) if T > 1 else 0.0
+
+def learning_accuracy(R) -> float:
+    "Mean accuracy on each task just after it was learned (the diagonal): ACC = LA + (T-1)/T * BWT."
+    R = _check(R); return float(np.diag(R).mean())
 
 # %% ../nbs/03_metrics.ipynb #9f8e474f
 def accuracy_table(R, names=None) -> pd.DataFrame:

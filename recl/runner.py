@@ -21,9 +21,16 @@ __all__ = ['GRID_KEYS', 'execute_job', 'job_key', 'run_jobs', 'run', 'load_grid'
 
 # %% ../nbs/37_runner.ipynb #8058c2eb
 def execute_job(config:dict, seed:int, device:str='auto', split:str='test', threads:int|None=1) -> dict:
-    "Run one (configuration, seed) job and return its record as JSON-able data; writes nothing (safe to run twice)."
-    if threads: torch.set_num_threads(threads)
-    return jsonable(run_seed(RunConfig.from_dict(config), seed, device=device, store=None, split=split))
+    """Run one (configuration, seed) job and return its record as JSON-able data; writes nothing (safe to run twice).
+    `threads`: torch threads for the job (None: the process's), restored afterwards."""
+    with contextlib.nullcontext() if threads is None else _threads(threads):
+        return jsonable(run_seed(RunConfig.from_dict(config), seed, device=device, store=None, split=split))
+
+@contextlib.contextmanager
+def _threads(n):
+    old = torch.get_num_threads(); torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(old)
 
 def job_key(config:dict, seed:int, split:str='test') -> str: return f"run-{config_key(config)}-seed{seed}" + ('' if split == 'test' else f'-{split}')
 
@@ -33,7 +40,8 @@ def run_jobs(jobs, store:ResultsStore|None=None, device:str='auto', executor:Exe
     job failed; failures as (key, message))."""
     jobs = [(dict(c), int(s)) for c, s in jobs]
     if planning():   # plan mode: say what would run, run nothing
-        note_plan(kind='runs', jobs=[[c, s, store is not None and store.get(c, s) is not None] for c, s in jobs])
+        note_plan(kind='runs', store=None if store is None else str(store.root),
+                  jobs=[[c, s, store is not None and store.get(c, s) is not None] for c, s in jobs])
         return [store.get(c, s) if store is not None else None for c, s in jobs], []
     executor = executor or Executor()
     records, tasks, seen = [None] * len(jobs), [], {}
@@ -42,7 +50,7 @@ def run_jobs(jobs, store:ResultsStore|None=None, device:str='auto', executor:Exe
         if rec is not None: rec['reused'] = True; records[i] = rec; on_record and on_record(rec); continue
         k = job_key(c, s)
         if k in seen: seen[k].info['index'].append(i); continue   # the same job twice in a list runs once
-        threads = None if executor.client is None else 1
+        threads = executor.threads if executor.client is None else 1
         seen[k] = t = Task(k, execute_job, (c, s, device, 'test', threads), job_resources(device), dict(index=[i]))
         tasks.append(t)
     def save(t, rec):
@@ -152,18 +160,15 @@ def estimate_seconds(config:dict, cache:dict|None=None, device:str='auto', split
     if 'error' in secs: raise ReclError(secs['error'])
     return sum(secs.get(p, 0.) * f[p] for p in f)
 
-@contextlib.contextmanager
-def _threads(n):
-    old = torch.get_num_threads(); torch.set_num_threads(n)
-    try: yield
-    finally: torch.set_num_threads(old)
-
-def plan(jobs, store:ResultsStore|None=None, probe:bool=True, device:str='auto', trials=(), progress:bool=False) -> dict:
+def plan(jobs, store:ResultsStore|None=None, probe:bool=True, device:str='auto', trials=(), progress:bool=False, done=None) -> dict:
     """Count (config, seed) `jobs` and those already in `store`; with `probe`, estimate the CPU seconds of the missing ones
     (one thread). `trials`: (config, n_missing) pairs of hyper-parameter search trials (each a run on the validation split).
-    Jobs whose probe is refused (e.g. data missing here) are counted in `not_estimated`."""
+    `done`: whether each job is finished, when that was looked up elsewhere (jobs bound for another store, e.g. a timing
+    run's); `store` then only keeps the probes' cache. Jobs whose probe is refused (e.g. data missing here) are counted in
+    `not_estimated`."""
     jobs = [(dict(c), int(s)) for c, s in jobs]
-    done = [store is not None and store.get(c, s) is not None for c, s in jobs]
+    if done is not None and len(done) != len(jobs): raise ReclError(f"done has {len(done)} entries for {len(jobs)} jobs")
+    done = [bool(d) for d in done] if done is not None else [store is not None and store.get(c, s) is not None for c, s in jobs]
     out = dict(jobs=len(jobs), in_store=sum(done), to_run=len(jobs) - sum(done), trials=sum(n for _, n in trials),
                seconds=None, not_estimated=0, probes=0)
     if probe:

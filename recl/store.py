@@ -57,10 +57,13 @@ def _device_name(device) -> str:
     return names[0] if names else (platform.processor() or platform.machine())
 
 def provenance(device='cpu', tag:str|None=None) -> dict:
-    "Where a record comes from: code and library versions, device and its thread count, time, and the `tag` of its profile or grid."
+    """Where a record comes from: code and library versions, device and its thread count, time, and the `tag` of its profile
+    or grid. `load`: the machine's load averages over 1, 5 and 15 minutes when the record was made, beside its `cpus`
+    (None where the system keeps none), which tells whether other work shared the cores while it ran (its seconds)."""
+    load = [round(x, 2) for x in os.getloadavg()] if hasattr(os, 'getloadavg') else None
     return dict(recl=recl.__version__, git_commit=_git_commit(Path(recl.__file__).parent), python=platform.python_version(),
                 torch=torch.__version__, numpy=np.__version__, device=str(device), device_name=_device_name(device),
-                threads=torch.get_num_threads(), tag=tag,
+                threads=torch.get_num_threads(), tag=tag, load=load, cpus=os.cpu_count(),
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
 
 def read_record(path:Path) -> dict:

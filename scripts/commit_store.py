@@ -29,7 +29,8 @@ def snapshot(db:Path) -> str:
 
 def finished_trials(db:Path) -> int:
     c = sqlite3.connect(f'file:{db}?mode=ro', uri=True)
-    try: return c.execute("select count(*) from trials where state in ('COMPLETE', 'FAIL')").fetchone()[0]
+    try: return c.execute("select count(*) from trials where state in ('COMPLETE', 'FAIL') and trial_id not in "
+                          "(select trial_id from trial_user_attributes where key = 'data_missing' and value_json = 'true')").fetchone()[0]
     finally: c.close()
 
 def main(argv=None) -> int:

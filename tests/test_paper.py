@@ -42,6 +42,11 @@ def test_make_paper_smoke(tmp_path):
     assert '[REPRODUCTION.md](REPRODUCTION.md)' in readme
     assert 'profile `smoke`' in readme and 'Table 1 (CIL): Split mnist5k' in readme and 'Missing datasets' in readme
     assert all((tmp_path/'_executed'/f'{n}.ipynb').exists() for n in ('table1_2_main', 'galleries', 'runtime'))
+    # Table 16 comes from a timing run of its own: in the runtime kernel, one thread, its records apart, each with its load
+    timing = [json.loads(p.read_text()) for p in (tmp_path/'store'/'timing'/'records').glob('*/seed*.json')]
+    assert sorted(r['name'] for r in timing) == ['finetune', 'finetune+recl', 'finetune+recl(unsupervised)']
+    assert all(r['provenance']['threads'] == 1 and len(r['provenance']['load']) == 3 for r in timing)
+    assert 'x without ReCL' in (out/'table16_runtime.md').read_text()
     # the executed notebooks keep their figures, and nothing written names this machine's paths
     gal = json.loads((tmp_path/'_executed'/'galleries.ipynb').read_text())
     assert any('image/png' in o.get('data', {}) for c in gal['cells'] for o in c.get('outputs', [])), 'the gallery is not shown inline'
@@ -97,3 +102,19 @@ def test_make_paper_refuses_a_damaged_mnist(tmp_path):
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and expected in lines[0] and 'Traceback' not in r.stderr, r.stderr
         assert not list((tmp_path/'store'/'records').glob('*/*.json')) if (tmp_path/'store').exists() else True
+
+def test_paper_profile_runs_every_experiment_on_the_tuned_baselines():
+    "Each paper notebook that can reuse the baselines' searches is given the same number of trials and search seed as Tables 1/2."
+    sys.path.insert(0, str(DRIVER.parent))
+    from make_paper import PROFILES
+    paper = PROFILES['paper']
+    want = {k: paper['table1_2_main'][k] for k in ('tune_trials', 'tune_seed')}
+    assert want['tune_trials'] == 100 and want['tune_seed'] not in paper['common']['seeds']
+    tunable = [p.stem for p in DRIVER.parent.glob('*.ipynb') if re.search(r'^tune_trials = ', _parameters(p), re.M)]
+    assert {'table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'runtime', 'full_datasets', 'tinyimagenet', 'nonhomogeneous'} <= set(tunable), tunable
+    for nb in tunable: assert {k: paper.get(nb, {}).get(k) for k in want} == want, nb
+
+def _parameters(path) -> str:
+    "The source of a notebook's cell tagged 'parameters'."
+    nb = json.loads(Path(path).read_text())
+    return next(''.join(c['source']) for c in nb['cells'] if 'parameters' in c.get('metadata', {}).get('tags', []))
