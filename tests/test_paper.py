@@ -118,3 +118,14 @@ def _parameters(path) -> str:
     "The source of a notebook's cell tagged 'parameters'."
     nb = json.loads(Path(path).read_text())
     return next(''.join(c['source']) for c in nb['cells'] if 'parameters' in c.get('metadata', {}).get('tags', []))
+
+def test_every_profile_parameter_is_a_parameter_of_its_notebook():
+    "papermill sees every value a profile passes (an assignment it cannot parse, e.g. `a, b = 1, 2`, would be 'unknown')."
+    import papermill as pm
+    sys.path.insert(0, str(DRIVER.parent))
+    from make_paper import PROFILES, NOTEBOOKS, params_for
+    for nb in NOTEBOOKS:
+        known = set(pm.inspect_notebook(str(DRIVER.parent/f'{nb}.ipynb')))
+        for profile in PROFILES:
+            passed = set(params_for(profile, nb, DRIVER.parent/'_store', DRIVER.parent/'outputs', None, DRIVER.parent/'README.md'))
+            assert passed <= known, (nb, profile, sorted(passed - known))
