@@ -245,6 +245,9 @@ def main(argv=None) -> int:
     executed = Path(a.executed).resolve() if a.executed else outputs.parent/'_executed' if a.outputs else HERE/paths['executed']
     readme = Path(a.readme).resolve() if a.readme else outputs.parent/'README.md' if a.outputs else HERE/paths['readme']
     data_root = str(Path(a.data_root).expanduser().resolve()) if a.data_root else None
+    from recl.core import ReclError
+    try: check_data_root(data_root)   # damaged data stops here, before any folder or file is made
+    except ReclError as e: print(f"make_paper.py: error: {e}", file=sys.stderr); return 2
     for d in (out, outputs, executed): d.mkdir(parents=True, exist_ok=True)
     os.chdir(HERE)   # the kernels start here: the relative paths passed to the notebooks (`relative`) are relative to it
     nbs = [n for n in NOTEBOOKS if a.only is None or n in a.only]
@@ -254,9 +257,6 @@ def main(argv=None) -> int:
     os.environ['PYTHONPATH'] = os.pathsep.join([str(HERE)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p])
     if a.jobs > 1:   # several kernels at once: one thread each, or they oversubscribe the cores
         for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ.setdefault(k, '1')
-    from recl.core import ReclError
-    try: check_data_root(data_root)
-    except ReclError as e: print(f"make_paper.py: error: {e}", file=sys.stderr); return 2
     if a.from_store: os.environ[STORE_ONLY_ENV] = '1'
     if a.plan:
         try: return make_plan(a.profile, nbs, out, data_root)
