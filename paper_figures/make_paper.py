@@ -207,6 +207,8 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     table = '\n'.join([head, '-' * len(head), *[fmt(nb, p) for nb, p in rows], '-' * len(head), fmt('all (unique)', total)])
     saved = out/'plan.txt'
     if not saved.exists(): saved.write_text(table + '\n'); print(f"\nplan saved to {relative(saved)} (the first plan of this store; a later --plan does not replace it)")
+    # the latest plan beside it (replaced by every --plan): what is left, counted against the store as it is now
+    (out/'plan_latest.txt').write_text(f"planned: {' '.join(r[0] for r in rows)}\n" + table + '\n')
     unplanned = [n for n in nbs if n not in PLANNED]
     print(f"\njobs = (configuration, seed) runs; trials = hyper-parameter search trials still to run (not in the store). "
           f"CPU time: one thread per job on this machine, from {total['probes']} timed probes scaled linearly in epochs and trials "

@@ -217,7 +217,7 @@ def test_grid_plan_counts_store_and_estimates(tmp_path, capsys):
     assert len(records(tmp_path/'o')) == 1   # planning ran nothing into the store
 
 def test_make_paper_plan_smoke(tmp_path):
-    r = subprocess.run([sys.executable, ROOT/'paper_figures'/'make_paper.py', '--profile', 'smoke', '--plan', '--only', 'table1_2_main',
+    r = subprocess.run([sys.executable, ROOT/'paper_figures'/'make_paper.py', '--profile', 'smoke', '--plan', '--only', 'table1_2_main', 'runtime',
                         '--out', tmp_path/'store'],
                        capture_output=True, text=True, cwd=ROOT, timeout=1800)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -225,4 +225,9 @@ def test_make_paper_plan_smoke(tmp_path):
     # every method is planned, not only the first: 2 datasets x 2 methods x 2 scenarios x (none, naive, 2 controls) x 1 seed
     row = next(l.split() for l in r.stdout.splitlines() if l.startswith('table1_2_main '))
     assert int(row[1]) == 32, r.stdout
-    assert not list((tmp_path/'store'/'records').rglob('*.json'))   # nothing ran
+    # the timing run repeats 3 of those runs into its own store: they count again, and its search is Table 1's (counted once)
+    rows = {l.split()[0]: l.split() for l in r.stdout.splitlines() if l.startswith(('table1_2_main ', 'runtime ', 'all (unique)'))}
+    assert int(rows['runtime'][1]) == 3 and int(rows['all'][2]) == 35 and rows['all'][5] == rows['table1_2_main'][4], r.stdout
+    assert not list((tmp_path/'store').rglob('records/*/*.json'))   # nothing ran
+    assert (tmp_path/'store'/'plan.txt').exists()
+    assert (tmp_path/'store'/'plan_latest.txt').read_text().startswith('planned: table1_2_main runtime\n')
