@@ -1,5 +1,6 @@
 # recl: `make demo` runs the main job, `make test` runs every check. Both create .venv and install what they need.
 # `make paper PROFILE=paper WORKERS=N` (N local worker processes) or `SCHEDULER=tcp://HOST:PORT` (a running Dask cluster).
+# `ONLY="table1_2_main online"`: only these notebooks.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -55,7 +56,7 @@ lint: $(STAMP)
 
 paper: $(STAMP)
 	$(BIN)/python paper_figures/make_paper.py --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT)) \
-		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(WORKERS),--workers $(WORKERS))
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(ONLY),--only $(ONLY))
 
 # execute every notebook of nbs/ in place (seeded; slow/gpu cells keep their saved outputs; unchanged notebooks are not rewritten)
 notebooks: $(STAMP) $(JUPYTER_CFG) $(LAB_OVERRIDES)

@@ -76,7 +76,8 @@ def run_grid(configs, seeds, out, extra=None, alone:bool=False):
     """Run each configuration (dict of RunConfig fields) for `seeds` in store `out`: all (configuration, seed) jobs at once
     through `recl.runner`, in this kernel or on the Dask cluster named by RECL_SCHEDULER (`make_paper.py --workers/--scheduler`);
     `alone`: in this kernel, one job at a time on one thread, whatever the cluster (a timing run).
-    Returns (rows, missing): rows = one dict per configuration with its records (or 'error'), missing = message or None.
+    Returns (rows, missing): rows = one dict per configuration with its records (or 'error'; 'missing': why its data is
+    missing), missing = the first such message or None.
     `extra`: per-configuration dict of label columns (same length as configs). Under `make_paper.py --plan` nothing runs:
     the jobs are written to the plan and every row is 'not run: planned'."""
     if store_only(): return _rows_from_store(configs, seeds, out, extra)
@@ -91,7 +92,8 @@ def run_grid(configs, seeds, out, extra=None, alone:bool=False):
         errs = [fail[job_key(c, s)] for s in seeds if job_key(c, s) in fail]
         if errs:
             if issubclass(errs[0].error, DataMissing):
-                missing = missing or errs[0].message; rows.append(dict(label, config=c, records=[], error=f"not run: {errs[0].message}"))
+                missing = missing or errs[0].message
+                rows.append(dict(label, config=c, records=[], error=f"not run: {errs[0].message}", missing=errs[0].message))
             else:
                 print(f"failed: {c}: {errs[0]}", file=sys.stderr)
                 rows.append(dict(label, config=c, records=[], error=f"failed: {errs[0]}"))
@@ -108,7 +110,7 @@ def _rows_from_store(configs, seeds, out, extra=None):
         recs = [store.get(c, s) for s in seeds]
         have = [r for r in recs if r is not None]
         gone = None if have else data_missing(c['dataset'], c.get('data_root'))
-        if gone: missing = missing or gone; rows.append(dict(label, config=c, records=[], error=f'not run: {gone}')); continue
+        if gone: missing = missing or gone; rows.append(dict(label, config=c, records=[], error=f'not run: {gone}', missing=gone)); continue
         rows.append(dict(label, config=c, records=have if len(have) == len(seeds) else [],
                          error=None if len(have) == len(seeds) else f'not run yet: {len(have)} of {len(seeds)} seeds in the store'))
     return rows, missing
