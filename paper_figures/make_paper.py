@@ -172,6 +172,19 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
     path.write_text("\n".join(L) + "\n")
 
 PLANNED = [n for n in NOTEBOOKS if n not in ('galleries', 'reproduction')]   # notebooks whose work is grids, searches and timings
+PLAN_BEFORE_RUN = 'plan_before_run.json'
+
+def keep_plans_before_run(out:Path, rows) -> list[str]:
+    """Keep each notebook's plan from the first `--plan` that found none of its jobs in the store (its estimate before it ran)
+    in `out/plan_before_run.json`; a later plan never replaces one. `rows`: (notebook, `recl.runner.plan` dict) pairs.
+    Returns the notebooks added."""
+    from recl.store import atomic_write_json
+    path = out/PLAN_BEFORE_RUN
+    kept = json.loads(path.read_text()) if path.exists() else {}
+    new = {nb: {k: p[k] for k in ('jobs', 'trials', 'seconds', 'not_estimated')} for nb, p in rows
+           if nb not in kept and p['in_store'] == 0 and p['seconds'] is not None}
+    if new: atomic_write_json(path, {**kept, **new})
+    return list(new)
 
 def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     "Execute the grid notebooks in plan mode (nothing runs), then count their jobs and estimate the CPU time from probes."
@@ -209,6 +222,8 @@ def make_plan(profile:str, nbs, out:Path, data_root, device:str='auto') -> int:
     if not saved.exists(): saved.write_text(table + '\n'); print(f"\nplan saved to {relative(saved)} (the first plan of this store; a later --plan does not replace it)")
     # the latest plan beside it (replaced by every --plan): what is left, counted against the store as it is now
     (out/'plan_latest.txt').write_text(f"planned: {' '.join(r[0] for r in rows)}\n" + table + '\n')
+    kept = keep_plans_before_run(out, rows)
+    if kept: print(f"plan before the run kept for {', '.join(kept)} in {relative(out/PLAN_BEFORE_RUN)}")
     unplanned = [n for n in nbs if n not in PLANNED]
     print(f"\njobs = (configuration, seed) runs; trials = hyper-parameter search trials still to run (not in the store). "
           f"CPU time: one thread per job on this machine, from {total['probes']} timed probes scaled linearly in epochs and trials "

@@ -231,3 +231,5 @@ def test_make_paper_plan_smoke(tmp_path):
     assert not list((tmp_path/'store').rglob('records/*/*.json'))   # nothing ran
     assert (tmp_path/'store'/'plan.txt').exists()
     assert (tmp_path/'store'/'plan_latest.txt').read_text().startswith('planned: table1_2_main runtime\n')
+    kept = json.loads((tmp_path/'store'/'plan_before_run.json').read_text())   # nothing of either had run: both kept
+    assert set(kept) == {'table1_2_main', 'runtime'} and kept['runtime']['jobs'] == 3 and kept['runtime']['seconds'] > 0, kept

@@ -129,3 +129,13 @@ def test_every_profile_parameter_is_a_parameter_of_its_notebook():
         for profile in PROFILES:
             passed = set(params_for(profile, nb, DRIVER.parent/'_store', DRIVER.parent/'outputs', None, DRIVER.parent/'README.md'))
             assert passed <= known, (nb, profile, sorted(passed - known))
+
+def test_plan_before_run_is_kept_once_per_notebook(tmp_path):
+    "A notebook's estimate before its run is the first plan that found none of its jobs in the store; later plans never replace it."
+    sys.path.insert(0, str(DRIVER.parent))
+    from make_paper import keep_plans_before_run, PLAN_BEFORE_RUN
+    p = lambda jobs, in_store, secs: dict(jobs=jobs, in_store=in_store, to_run=jobs - in_store, trials=0, seconds=secs, not_estimated=0)
+    assert keep_plans_before_run(tmp_path, [('a', p(10, 0, 60.)), ('b', p(10, 3, 50.))]) == ['a']   # b had already started
+    assert keep_plans_before_run(tmp_path, [('a', p(10, 0, 99.)), ('b', p(4, 0, 20.))]) == ['b']
+    kept = json.loads((tmp_path/PLAN_BEFORE_RUN).read_text())
+    assert kept == {'a': dict(jobs=10, trials=0, seconds=60., not_estimated=0), 'b': dict(jobs=4, trials=0, seconds=20., not_estimated=0)}
