@@ -128,13 +128,16 @@ def data_missing(dataset:str, data_root) -> str|None:
 def tuned(c:dict, n_trials:int, seed:int, val_per_class:int, out, keep=None) -> dict|None:
     """`c` with its baseline's tuned values (Optuna over Table 4 on a validation split, `recl.hpsearch.tune`; the search
     resumes from the store and runs once per dataset/model/scenario/method). `n_trials` 0: `c` unchanged. `keep`: only these
-    of the tuned values (e.g. ['lr'] when the experiment sets the epochs). Under --from-store, None when the search is not finished."""
+    of the tuned values (e.g. ['lr'] when the experiment sets the epochs). Under --from-store, None when the search is not finished;
+    missing data raises `DataMissing` in both modes (a search first checks its data), so both write the same 'not run' table."""
     from recl.hpsearch import tune, with_params, load_tuned
     if not n_trials: return c
     if store_only():
         try: r = load_tuned(RunConfig.from_dict(c), out)
-        except ReclError: return None
-        if r.get('n_trials', 0) < n_trials: return None
+        except ReclError: r = {}
+        if r.get('n_trials', 0) < n_trials:
+            if gone := data_missing(c['dataset'], c.get('data_root')): raise DataMissing(gone)
+            return None
     else: r = tune(c, n_trials=n_trials, seed=seed, val_per_class=val_per_class, out=out)
     best = {k: v for k, v in r['best_params'].items() if keep is None or k in keep}
     return with_params(RunConfig.from_dict(c), best).to_dict()

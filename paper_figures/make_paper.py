@@ -12,7 +12,7 @@ Resumable: runs go through a results store (--out) that skips every finished (co
 after an interruption only does what is missing. A failing notebook is reported and the others still run; the exit
 status is non-zero if any notebook failed or any configuration failed."""
 from __future__ import annotations
-import argparse, json, os, sys, time
+import argparse, json, os, re, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -134,10 +134,19 @@ def _failed_rows(outputs:Path) -> list[str]:
 
 def _order(p:Path):
     "Tables in paper order (table1, table2, ..., table16), then figures, then galleries."
-    import re
     n = re.findall(r'\d+', p.stem)
     kind = 0 if p.stem.startswith('table') else 1 if p.stem.startswith('fig') else 2
     return (kind, int(n[0]) if n else 99, p.stem)
+
+def with_earlier_statuses(results, readme:Path) -> list:
+    """`results` (notebook, seconds, error) plus, for each notebook not executed now (`--only`), its status in the README
+    written before, in the order of NOTEBOOKS: the summary stays one of every notebook's latest run."""
+    earlier = {}
+    if readme.exists():
+        for m in re.finditer(r'^\| \[(\w+)\]\([^)]*\) \| (.*) \|$', readme.read_text(), re.M):
+            earlier[m[1]] = None if m[2] == 'ok' else m[2].removeprefix('FAILED: ')
+    now = {r[0]: r for r in results}
+    return [now.get(n) or (n, 0., earlier[n]) for n in NOTEBOOKS if n in now or n in earlier]
 
 def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_root, total_s, store:Path):
     rel = lambda p: Path(os.path.relpath(Path(p).resolve(), path.parent.resolve())).as_posix()
@@ -298,7 +307,7 @@ def _make(a, nbs, out, outputs, executed, readme, data_root) -> int:
     with ThreadPoolExecutor(max(1, a.jobs)) as ex: results = list(ex.map(go, first))
     results += [go(n) for n in LAST if n in nbs]
     total = time.time() - t0
-    write_readme(readme, a.profile, outputs, executed, results, data_root, total, out)
+    write_readme(readme, a.profile, outputs, executed, with_earlier_statuses(results, readme), data_root, total, out)
     bad = [r for r in results if r[2]]; fails = _failed_rows(outputs)
     print(f"{len(results) - len(bad)}/{len(results)} notebooks ok in {total:.0f}s; {len(fails)} failed configurations; README: {readme}")
     for nb, _, err in bad: print(f"  FAILED {nb}: {err}", file=sys.stderr)

@@ -167,7 +167,7 @@ def avalanche_run(cfg:RunConfig, seeds=(0,), out=None, device='cpu') -> list[dic
         rec = store.get(dict(cfg.to_dict(), tag='avalanche'), s) if store is not None else None
         if rec is None:
             rec = avalanche_record(cfg, s, device)
-            if store is not None: store.put(rec)
+            if store is not None: rec = store.put(rec)
         recs.append(rec)
     return recs
 

@@ -54,7 +54,7 @@ def run_jobs(jobs, store:ResultsStore|None=None, device:str='auto', executor:Exe
         seen[k] = t = Task(k, execute_job, (c, s, device, 'test', threads), job_resources(device), dict(index=[i]))
         tasks.append(t)
     def save(t, rec):
-        if store is not None: store.put(rec)
+        if store is not None: rec = store.put(rec)   # the first record of a job stays
         for i in t.info['index']: records[i] = rec
         if on_record: on_record(rec)
     failures = run_tasks(tasks, save, executor, desc=desc, progress=progress)

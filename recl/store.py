@@ -26,13 +26,15 @@ def config_key(config:dict) -> str:
     config = {k: v for k, v in config.items() if k not in NOT_IN_KEY}
     return hashlib.sha1(json.dumps(jsonable(config), sort_keys=True).encode()).hexdigest()[:12]
 
-def atomic_write_json(path:Path, obj):
-    "Write `obj` as JSON to `path` atomically (temporary file + rename)."
+def atomic_write_json(path:Path, obj, exclusive:bool=False):
+    """Write `obj` as JSON to `path` atomically (temporary file + rename). `exclusive`: only if `path` does not exist yet
+    (the temporary file is hard-linked into place, which fails atomically with `FileExistsError` when it does)."""
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.' + path.name, suffix='.tmp')
     try:
         with os.fdopen(fd, 'w') as f: json.dump(jsonable(obj), f, indent=1); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if exclusive: os.link(tmp, path); os.unlink(tmp)
+        else: os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
         raise
@@ -92,9 +94,14 @@ class ResultsStore:
         "The finished record of `config` and `seed`, None if there is none, `ReclError` (path and reason) if it cannot be read."
         p = self.path(config, seed)
         return read_record(p) if p.exists() else None
-    def put(self, record:dict) -> Path:
-        "Save a finished record (it must hold 'config' and 'seed'); it is stamped with the store's `SCHEMA_VERSION`."
-        p = self.path(record['config'], record['seed']); atomic_write_json(p, {**record, 'schema': SCHEMA_VERSION}); return p
+    def put(self, record:dict) -> dict:
+        """Save a finished record (it must hold 'config' and 'seed'), stamped with the store's `SCHEMA_VERSION`; returns the
+        record the store keeps. The first record of a (configuration, seed) stays: when two processes ran the same job, the
+        second finds the first's and gets it back (the same numbers; its own seconds and provenance), so every reader agrees."""
+        p, rec = self.path(record['config'], record['seed']), {**record, 'schema': SCHEMA_VERSION}
+        try: atomic_write_json(p, rec, exclusive=True)
+        except FileExistsError: return read_record(p)
+        return rec
     def records(self) -> list[dict]:
         "All finished records (a record that cannot be read raises `ReclError` naming it)."
         return [read_record(p) for p in sorted((self.root/'records').glob('*/seed*.json'))]

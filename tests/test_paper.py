@@ -62,11 +62,13 @@ def test_make_paper_smoke(tmp_path):
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert _records(tmp_path) == before
     assert {p: p.read_bytes() for p in out.glob('*.pdf')} == pdfs   # same numbers, same files (no creation date)
+    assert (tmp_path/'README.md').read_text() == readme   # the notebooks left out keep their rows: an unchanged rerun changes no file
     # tables from the store alone: the same tables, nothing trained, tuned or written to the store
     r = _drive(tmp_path, '--only', 'table1_2_main', '--from-store', '--outputs', str(tmp_path/'again'/'outputs'))
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert _records(tmp_path) == before
-    for name in ('table1_cil_mnist5k_mlp', 'table2_dil_mnist5k_mlp'):
+    # the same tables, a missing dataset's (never tuned, never run) included
+    for name in ('table1_cil_mnist5k_mlp', 'table2_dil_mnist5k_mlp', 'table1_cil_cifar10_cnn'):
         assert (tmp_path/'again'/'outputs'/f'{name}.csv').read_text() == (out/f'{name}.csv').read_text(), name
 
 def test_make_paper_tunes_once_with_its_own_seed_and_runs_controls(tmp_path):
