@@ -1,6 +1,6 @@
 #!/usr/bin/env python
-"""Commit a results store while a run is still writing to it: its records, tuned values and a consistent copy of its
-Optuna database.
+"""Commit a results store while a run is still writing to it: its records (and a timing run's), tuned values, gallery
+reconstructions, plans and a consistent copy of its Optuna database.
 
     python scripts/commit_store.py [STORE]        # default: paper_figures/_paper_store
 
@@ -42,7 +42,8 @@ def main(argv=None) -> int:
     staged = [f for f in git('diff', '--cached', '--name-only').splitlines() if f and not f.startswith(rel + '/')]
     if staged:
         print(f"commit_store.py: error: other files are staged ({', '.join(staged[:5])}); commit or unstage them first", file=sys.stderr); return 2
-    git('add', '--', *[p for p in (f'{rel}/records', f'{rel}/tuned', f'{rel}/plan_probes.json', f'{rel}/plan.txt') if (ROOT/p).exists()])
+    kept = ('records', 'tuned', 'timing', 'galleries', 'plan_probes.json', 'plan.txt', 'plan_latest.txt', 'plan_profile.txt', 'plan_before_run.json')
+    git('add', '--', *[f'{rel}/{p}' for p in kept if (store/p).exists()])
     db = store/'optuna.sqlite3'
     if db.exists(): git('update-index', '--add', '--cacheinfo', f"100644,{snapshot(db)},{rel}/optuna.sqlite3")
     if not git('diff', '--cached', '--name-only'):

@@ -57,18 +57,25 @@ def test_make_paper_smoke(tmp_path):
     assert pdfs and not any(b'/CreationDate' in b for b in pdfs.values())
     before = _records(tmp_path)
     assert len(before) >= 15
-    # second run (the notebooks that train most): every record is reused, nothing is trained or rewritten
-    r = _drive(tmp_path, '--only', 'table1_2_main', 'sensitivity_m', 'online')
+    # the gallery's reconstructions are kept in the store, with where they came from
+    kept = {p: p.stat().st_mtime_ns for p in (tmp_path/'store'/'galleries').iterdir()}
+    assert sorted(p.suffix for p in kept) == ['.json', '.npy'], kept
+    assert json.loads(next(p for p in kept if p.suffix == '.json').read_text())['provenance']['device'] == 'cpu'
+    gallery_png = (out/'gallery_mnist5k_mlp.png').read_bytes()
+    # second run (the notebooks that train most, and the gallery): every record is reused, nothing is trained or rewritten
+    r = _drive(tmp_path, '--only', 'table1_2_main', 'sensitivity_m', 'online', 'galleries')
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert _records(tmp_path) == before
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path/'store'/'galleries').iterdir()} == kept
+    assert (out/'gallery_mnist5k_mlp.png').read_bytes() == gallery_png
     assert {p: p.read_bytes() for p in out.glob('*.pdf')} == pdfs   # same numbers, same files (no creation date)
     assert (tmp_path/'README.md').read_text() == readme   # the notebooks left out keep their rows: an unchanged rerun changes no file
     # tables from the store alone: the same tables, nothing trained, tuned or written to the store
-    r = _drive(tmp_path, '--only', 'table1_2_main', '--from-store', '--outputs', str(tmp_path/'again'/'outputs'))
+    r = _drive(tmp_path, '--only', 'table1_2_main', 'galleries', '--from-store', '--outputs', str(tmp_path/'again'/'outputs'))
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert _records(tmp_path) == before
     # the same tables, a missing dataset's (never tuned, never run) included
-    for name in ('table1_cil_mnist5k_mlp', 'table2_dil_mnist5k_mlp', 'table1_cil_cifar10_cnn'):
+    for name in ('table1_cil_mnist5k_mlp', 'table2_dil_mnist5k_mlp', 'table1_cil_cifar10_cnn', 'galleries'):
         assert (tmp_path/'again'/'outputs'/f'{name}.csv').read_text() == (out/f'{name}.csv').read_text(), name
 
 def test_make_paper_tunes_once_with_its_own_seed_and_runs_controls(tmp_path):
