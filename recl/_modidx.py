@@ -140,6 +140,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                            'recl.core.LineBar.close': ('core.html#linebar.close', 'recl/core.py'),
                            'recl.core.LineBar.display': ('core.html#linebar.display', 'recl/core.py'),
                            'recl.core.ReclError': ('core.html#reclerror', 'recl/core.py'),
+                           'recl.core.atomic_write': ('core.html#atomic_write', 'recl/core.py'),
                            'recl.core.check_choice': ('core.html#check_choice', 'recl/core.py'),
                            'recl.core.check_int': ('core.html#check_int', 'recl/core.py'),
                            'recl.core.check_interval': ('core.html#check_interval', 'recl/core.py'),

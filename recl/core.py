@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #dd568781
 from __future__ import annotations
-import difflib, inspect, math, random, sys, types, typing
+import difflib, inspect, math, os, random, sys, tempfile, types, typing
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
 __all__ = ['ReclError', 'DataMissing', 'check_choice', 'check_int', 'check_interval', 'conforms', 'type_name', 'check_kwargs',
-           'jsonable', 'seed_everything', 'torch_generator', 'get_device', 'in_notebook', 'LineBar', 'progress_bar']
+           'jsonable', 'atomic_write', 'seed_everything', 'torch_generator', 'get_device', 'in_notebook', 'LineBar',
+           'progress_bar']
 
 # %% ../nbs/00_core.ipynb #adfbf95b
 class ReclError(ValueError):
@@ -81,6 +82,21 @@ def jsonable(o):
     if isinstance(o, np.integer): return int(o)
     if isinstance(o, Path): return str(o)
     return o
+
+# %% ../nbs/00_core.ipynb #c9db1022
+def atomic_write(path, write, binary:bool=False, exclusive:bool=False) -> Path:
+    """Call `write(f)` on a temporary file beside `path`, then move it to `path` atomically. `exclusive`: only if `path`
+    does not exist yet (`FileExistsError` otherwise). On any error the temporary file is removed and `path` is untouched."""
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.' + path.name, suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb' if binary else 'w') as f: write(f); f.flush(); os.fsync(f.fileno())
+        if exclusive: os.link(tmp, path); os.unlink(tmp)
+        else: os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp): os.unlink(tmp)
+        raise
+    return path
 
 # %% ../nbs/00_core.ipynb #47c016c5
 def seed_everything(seed:int):

@@ -5,12 +5,12 @@ with a seeded class order, N training samples per class, a validation split and 
 
 # %% ../nbs/01_data.ipynb #dcf8d843
 from __future__ import annotations
-import gzip, hashlib, os, pickle, struct, tempfile
+import gzip, hashlib, pickle, struct
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from .core import ReclError, DataMissing, check_choice
+from .core import ReclError, DataMissing, atomic_write, check_choice
 
 # %% auto #0
 __all__ = ['FASHION_CLASSES', 'DATASETS', 'SCENARIOS', 'FETCHABLE', 'Source', 'load_mnist5k', 'read_idx', 'load_mnist',
@@ -156,10 +156,7 @@ def _cached_images(paths, cache:Path|None, name:str) -> np.ndarray:
     if f.exists(): return np.load(f)
     arr = _read_images(paths)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache, suffix='.npy.tmp')
-        with os.fdopen(fd, 'wb') as fh: np.save(fh, arr)
-        os.replace(tmp, f)
+        atomic_write(f, lambda fh: np.save(fh, arr), binary=True)
     except OSError: pass   # a read-only data folder: decode again next time
     return arr
 

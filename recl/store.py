@@ -5,13 +5,13 @@ mean ± std over seeds."""
 
 # %% ../nbs/34_store.ipynb #f3c3d286
 from __future__ import annotations
-import datetime, hashlib, json, os, platform, subprocess, tempfile
+import datetime, hashlib, json, os, platform, subprocess
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 import recl
-from .core import ReclError, jsonable
+from .core import ReclError, atomic_write, jsonable
 from .metrics import summarize_frame
 
 # %% auto #0
@@ -26,18 +26,10 @@ def config_key(config:dict) -> str:
     config = {k: v for k, v in config.items() if k not in NOT_IN_KEY}
     return hashlib.sha1(json.dumps(jsonable(config), sort_keys=True).encode()).hexdigest()[:12]
 
-def atomic_write_json(path:Path, obj, exclusive:bool=False):
-    """Write `obj` as JSON to `path` atomically (temporary file + rename). `exclusive`: only if `path` does not exist yet
-    (the temporary file is hard-linked into place, which fails atomically with `FileExistsError` when it does)."""
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.' + path.name, suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w') as f: json.dump(jsonable(obj), f, indent=1); f.flush(); os.fsync(f.fileno())
-        if exclusive: os.link(tmp, path); os.unlink(tmp)
-        else: os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
+def atomic_write_json(path:Path, obj, exclusive:bool=False) -> Path:
+    """Write `obj` as JSON to `path` with `atomic_write`. `exclusive`: only if `path` does not exist yet
+    (`FileExistsError` when it does, and the file there stays)."""
+    return atomic_write(path, lambda f: json.dump(jsonable(obj), f, indent=1), exclusive=exclusive)
 
 # %% ../nbs/34_store.ipynb #5a9fb9b1
 SCHEMA_VERSION = 2   # 2: provenance block, data_root/tag not in the key
