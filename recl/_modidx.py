@@ -222,6 +222,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recl.experiment.build_plugins': ('experiment.html#build_plugins', 'recl/experiment.py'),
                                  'recl.experiment.check_data': ('experiment.html#check_data', 'recl/experiment.py'),
                                  'recl.experiment.method_names': ('experiment.html#method_names', 'recl/experiment.py'),
+                                 'recl.experiment.missing_data': ('experiment.html#missing_data', 'recl/experiment.py'),
                                  'recl.experiment.run_preset': ('experiment.html#run_preset', 'recl/experiment.py'),
                                  'recl.experiment.run_seed': ('experiment.html#run_seed', 'recl/experiment.py')},
             'recl.fetch': { 'recl.fetch.Download': ('fetch.html#download', 'recl/fetch.py'),
