@@ -190,8 +190,8 @@ def write_table(df:pd.DataFrame, name:str, title:str, note:str='') -> pd.DataFra
     return show
 
 def to_markdown(df:pd.DataFrame) -> str:
-    "A GitHub Markdown table (pandas' `DataFrame.to_markdown`, the project's one Markdown writer)."
-    return df.to_markdown(index=False)
+    "A GitHub Markdown table (pandas' `DataFrame.to_markdown`, the project's one Markdown writer); a missing value is an empty cell."
+    return df.astype(object).where(df.notna(), None).to_markdown(index=False, missingval='')
 
 def write_not_run(name:str, title:str, msg:str) -> pd.DataFrame:
     "The table of an experiment whose data is missing."

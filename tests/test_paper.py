@@ -148,3 +148,11 @@ def test_plan_before_run_is_kept_once_per_notebook(tmp_path):
     assert keep_plans_before_run(tmp_path, [('a', p(10, 0, 99.)), ('b', p(4, 0, 20.))]) == ['b']
     kept = json.loads((tmp_path/PLAN_BEFORE_RUN).read_text())
     assert kept == {'a': dict(jobs=10, trials=0, seconds=60., not_estimated=0), 'b': dict(jobs=4, trials=0, seconds=20., not_estimated=0)}
+
+def test_markdown_tables_leave_missing_values_empty():
+    sys.path.insert(0, str(DRIVER.parent))
+    import common
+    import pandas as pd
+    md = common.to_markdown(pd.DataFrame(dict(name=['finetune', 'ewc'], ACC=['20.55 ± 1.28', 'not run yet'], seconds=[209.42, float('nan')])))
+    assert 'nan' not in md and '209.42' in md, md
+    assert md.splitlines()[-1].replace(' ', '') == '|ewc|notrunyet||', md
