@@ -8,3 +8,7 @@ def nbdev_clean_jupyter(**kwargs):
     clean_jupyter(**kwargs)
 
 c.ContentsManager.pre_save_hook = nbdev_clean_jupyter
+
+# kernels talk to the server over CurveZMQ-encrypted sockets where the kernel supports it (ipykernel does, and warns
+# at every start when it runs over plain TCP)
+c.MappingKernelManager.transport_encryption = 'auto'

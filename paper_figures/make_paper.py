@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse, json, os, re, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = ['table1_2_main', 'sensitivity_m', 'recon_epochs', 'online', 'nonhomogeneous', 'tinyimagenet', 'full_datasets', 'galleries', 'runtime',
@@ -86,12 +88,17 @@ def params_for(profile:str, nb:str, out:Path, outputs:Path, data_root, readme:Pa
     p.update(PROFILES[profile]['common']); p.update(PROFILES[profile].get(nb, {}))
     return p
 
+class EncryptedKernelManager(AsyncKernelManager):
+    "The notebooks' kernels talk to the driver over CurveZMQ-encrypted sockets (ipykernel warns at every start otherwise)."
+    @default('transport_encryption')
+    def _default_transport_encryption(self): return 'auto'
+
 def execute(nb:str, params:dict, executed:Path, timeout=None) -> tuple[str, float, str|None]:
     import papermill as pm
     t0 = time.time()
     try:
         pm.execute_notebook(str(HERE/f'{nb}.ipynb'), str(executed/f'{nb}.ipynb'), parameters=params, kernel_name='python3',
-                            progress_bar=False, log_output=False, execution_timeout=timeout)
+                            progress_bar=False, log_output=False, execution_timeout=timeout, kernel_manager_class=EncryptedKernelManager)
         tidy(executed/f'{nb}.ipynb')
         return nb, time.time() - t0, None
     except Exception as e:

@@ -16,8 +16,8 @@ from .slurm import WORKER_ENV, load_cluster_config, slurm_cluster
 
 # %% auto #0
 __all__ = ['SCHEDULER_ENV', 'CONNECT_TIMEOUT', 'CLUSTER_KINDS', 'GPU_PER_JOB_ENV', 'PLAN_ENV', 'Task', 'Failure', 'failure_of',
-           'failure_message', 'JobsFailed', 'skip_final_collections', 'fast_exit_plugin', 'Executor', 'connect',
-           'open_executor', 'Pool', 'run_tasks', 'job_resources', 'planning', 'note_plan']
+           'failure_message', 'JobsFailed', 'skip_final_collections', 'fast_exit_plugin', 'Refused', 'refusal_as_value',
+           'Executor', 'connect', 'open_executor', 'Pool', 'run_tasks', 'job_resources', 'planning', 'note_plan']
 
 # %% ../nbs/36_cluster.ipynb #75beb41a
 @dataclass
@@ -72,6 +72,15 @@ SCHEDULER_ENV = 'RECL_SCHEDULER'   # default for `scheduler`
 CONNECT_TIMEOUT = 20               # seconds to reach a scheduler before giving up (RECL_CONNECT_TIMEOUT overrides)
 CLUSTER_KINDS = ('slurm',)
 
+class Refused(NamedTuple):
+    "A job's `ReclError` (bad input, missing data) carried back as a value: an expected refusal, not a crash that a Dask worker logs with its traceback."
+    error: ReclError
+
+def refusal_as_value(fn, *args):
+    "`fn(*args)`, or `Refused(e)` when it raises a `ReclError` `e`: what a worker runs."
+    try: return fn(*args)
+    except ReclError as e: return Refused(e)
+
 class Executor:
     """Where jobs run: in this process (`client` None) or on a Dask cluster (`client` a `distributed.Client`).
     `threads`: in this process, the torch threads each job runs on (None: as many as this process has; a timing run
@@ -87,6 +96,12 @@ class Executor:
         "Jobs that run at once: the workers' threads (at least 1; 1 in-process)."
         if self.client is None: return 1
         return max(1, sum(self.client.nthreads().values()))
+    def call(self, fn, *args):
+        "`fn(*args)` run once where the jobs run (a worker, or this process); a `ReclError` there is raised here, as it was."
+        if self.client is None: return fn(*args)
+        res = self.client.submit(refusal_as_value, fn, *args, pure=False).result()
+        if isinstance(res, Refused): raise res.error
+        return res
     def close(self):
         client, cluster, self.client, self.cluster = self.client, self.cluster, None, None
         if client is not None: client.close()
@@ -153,7 +168,7 @@ class Pool:
     def submit(self, t:Task):
         if self.ex.client is None: self._queue.append(t)
         else:
-            f = self.ex.client.submit(t.fn, *t.args, key=t.key, resources=t.resources or None, retries=0)
+            f = self.ex.client.submit(refusal_as_value, t.fn, *t.args, key=t.key, resources=t.resources or None, retries=0)
             self.waiting[f.key] = (t, f); self._ac.add(f)
     def __len__(self): return len(self._queue) if self.ex.client is None else len(self.waiting)
     def running(self) -> int:
@@ -171,7 +186,8 @@ class Pool:
         t, _ = self.waiting.pop(f.key)
         try:
             if f.status == 'error': return t, None, f.exception()
-            return t, f.result(), None
+            res = f.result()
+            return (t, None, res.error) if isinstance(res, Refused) else (t, res, None)
         finally: f.release()
     def cancel(self):
         "Cancel everything still waiting (on Ctrl-C)."

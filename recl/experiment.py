@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses, difflib, math, typing, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from .core import ReclError, DataMissing, check_choice, seed_everything, get_device, conforms, type_name
+from .core import ReclError, check_choice, seed_everything, get_device, conforms, type_name
 from .data import make_stream, DATASETS, SCENARIOS
 from .models import build_model, MODELS
 from .engine import Learner
@@ -20,8 +20,7 @@ from .recl_plugin import STRATEGIES, build_recl
 import recl.controls   # noqa: F401 (registers the research controls as ReCL strategies)
 
 # %% auto #0
-__all__ = ['RECL_STRATEGIES', 'RunConfig', 'method_names', 'build_plugins', 'check_data', 'missing_data', 'run_seed',
-           'run_preset']
+__all__ = ['RECL_STRATEGIES', 'RunConfig', 'method_names', 'build_plugins', 'check_data', 'run_seed', 'run_preset']
 
 # %% ../nbs/33_experiment.ipynb #7832732d
 RECL_STRATEGIES = ('none', *STRATEGIES)   # no ReCL, or a strategy of `recl.recl_plugin.STRATEGIES` (its own and the controls)
@@ -122,12 +121,6 @@ def check_data(cfg:RunConfig, seed:int=0):
     source = None if cfg.dataset == 'tinyimagenet' else _source(cfg.dataset, cfg.data_root)
     make_stream(cfg.dataset, cfg.scenario, cfg.n_tasks, cfg.classes_per_task, cfg.n_per_class, cfg.val_per_class,
                 seed=seed, root=cfg.data_root, source=source)
-
-def missing_data(cfg:RunConfig, seed:int=0) -> str|None:
-    """`check_data`'s `DataMissing` message, or None. What a Dask worker sends back: an expected missing dataset then
-    reaches the driver as a message, not as a failed task that every worker logs with a traceback."""
-    try: check_data(cfg, seed)
-    except DataMissing as e: return str(e)
 
 def _on_validation(stream):
     "The same stream evaluated on each task's validation split instead of its test split."

@@ -9,7 +9,7 @@ import json, math
 from pathlib import Path
 from .core import progress_bar
 from .core import ReclError, DataMissing, check_choice, check_int
-from .experiment import RunConfig, run_seed, check_data, missing_data
+from .experiment import RunConfig, run_seed, check_data
 from .methods import search_space
 from .store import ResultsStore, config_key, atomic_write_json
 from .cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
@@ -113,8 +113,7 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
     if ex is not None and len(finished()) < n_trials:   # missing data stops the search where its trials run, before a trial is asked
         vcfg = RunConfig.from_dict({**cfg.to_dict(), 'val_per_class': val_per_class})
         try:
-            if ex.client is None: check_data(vcfg, seed)
-            elif (msg := ex.client.submit(missing_data, vcfg, seed, pure=False).result()) is not None: raise DataMissing(msg)
+            ex.call(check_data, vcfg, seed)
         except BaseException:
             if own: ex.close()
             raise

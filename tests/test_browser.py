@@ -33,7 +33,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope='module')
 def lab():
-    "A JupyterLab server on this repository: (base url, token). Autosave off, every cell rendered (no windowing); other settings as `make lab` has them."
+    "A JupyterLab server on this repository: (base url, token, its log file). Autosave off, every cell rendered (no windowing); other settings as `make lab` has them."
     tmp = Path(tempfile.mkdtemp(prefix='recl-lab-'))
     settings = tmp/'settings'
     for plugin, value in {'@jupyterlab/docmanager-extension/plugin': {'autosave': False},
@@ -56,7 +56,7 @@ def lab():
             try: urllib.request.urlopen(f'{url}/api/status?token={token}', timeout=2); break
             except OSError: time.sleep(0.5)
         else: raise RuntimeError(f"JupyterLab did not start: {(tmp/'lab.log').read_text()[-2000:]}")
-        yield url, token
+        yield url, token, tmp/'lab.log'
     finally:
         proc.terminate()
         try: proc.wait(20)
@@ -72,7 +72,7 @@ def browser():
         b.close()
 
 def _open(browser, lab, path):
-    url, token = lab
+    url, token, _ = lab
     page = browser.new_page(viewport={'width': 1400, 'height': 1000})
     page.goto(f'{url}/lab/workspaces/{secrets.token_hex(4)}/tree/{path}?token={token}')   # a fresh workspace: only this notebook open
     page.wait_for_selector(f'{PANEL} .jp-Cell', timeout=60_000)
@@ -129,6 +129,9 @@ def test_run_all_cells(lab, browser):
         assert not _errors(page), _errors(page)
         assert _images(page) >= 1, 'running the notebook drew no figure'
         page.close()
+        # the kernel talked to the server over encrypted sockets (jupyter_server_config.py), so ipykernel did not warn
+        log = lab[2].read_text()
+        assert 'Kernel started' in log and 'without encryption' not in log, log[-2000:]
     finally: copy.unlink(missing_ok=True)
 
 def test_open_and_save_changes_nothing(lab, browser):
@@ -166,7 +169,7 @@ def test_open_three_notebooks_unmodified_without_prompt(lab, browser, tmp_path):
     assert LAB_OVERRIDES.exists() and json.loads(LAB_OVERRIDES.read_text()) == json.loads((ROOT/'jupyter_lab_overrides.json').read_text()), \
         f"{LAB_OVERRIDES} is not the repository's jupyter_lab_overrides.json: run `make install`"
     before = {p: (ROOT/p).read_bytes() for p in OPENED}
-    url, token = lab
+    url, token, _ = lab
     page = browser.new_page(viewport={'width': 1400, 'height': 1000})
     try:
         page.goto(f'{url}/lab/workspaces/{secrets.token_hex(4)}/tree/{OPENED[0]}?token={token}')

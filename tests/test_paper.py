@@ -17,6 +17,7 @@ def _records(tmp):
 def test_make_paper_smoke(tmp_path):
     r = _drive(tmp_path)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert 'without encryption' not in r.stderr, r.stderr[-2000:]   # the kernels run with CurveZMQ keys, so ipykernel does not warn
     out = tmp_path/'outputs'
     for name in ('table1_cil_mnist5k_mlp', 'table2_dil_mnist5k_mlp', 'table5_sensitivity_m_cil', 'table9_recon_epochs_cil',
                  'fig8_online', 'table3_15_nonhomogeneous', 'table7_tinyimagenet_cil', 'galleries', 'table16_runtime'):
