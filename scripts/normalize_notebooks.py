@@ -14,7 +14,7 @@ outputs are kept. Running it twice changes nothing; run it again after a merge t
 
 `--check` writes nothing and exits 1 (naming them) if some notebook is not in this form."""
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, json, os, subprocess, sys
 from pathlib import Path
 from fastcore.nbio import nb2str
 from jupyter_client.kernelspec import KernelSpecManager
@@ -31,7 +31,7 @@ def notebooks() -> list[Path]:
 def kernel_metadata(name:str=KERNEL) -> dict:
     "The `kernelspec` and `language_info` JupyterLab writes for kernel `name` of this environment (started once to ask it)."
     spec = KernelSpecManager().get_kernel_spec(name)
-    km, kc = start_new_kernel(kernel_name=name)
+    km, kc = start_new_kernel(kernel_name=name, stderr=subprocess.DEVNULL)   # not its start-up warnings
     try: info = kc.kernel_info(reply=True, timeout=60)['content']['language_info']
     finally: kc.stop_channels(); km.shutdown_kernel(now=True)
     return dict(kernelspec=dict(display_name=spec.display_name, language=spec.language, name=name), language_info=info)
