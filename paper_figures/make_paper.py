@@ -168,7 +168,9 @@ def write_readme(path:Path, profile, outputs:Path, executed:Path, results, data_
          "Profiles other than `paper` use fewer seeds, samples, epochs, smaller hidden layers and fewer methods; "
          "the methods use their default hyper-parameters except those set in the profile (`method_hparams`); only where "
          "`tune_trials` > 0 (the `paper` profile: 100 trials, as in the paper) is each baseline of Tables 1/2 first tuned "
-         "over Table 4 on a validation split (`recl.hpsearch`). Numbers of reduced profiles are not comparable to the paper's.", "",
+         "over Table 4 on a validation split (`recl.hpsearch`). Numbers of reduced profiles are not comparable to the paper's. "
+         "The tables' seconds are each job's wall-clock time on one thread, on the machine as loaded when it ran (other jobs "
+         "beside it; each record keeps the load average): compare them only within the runtime table (Table 16), whose jobs ran alone.", "",
          *([f"The paper's claims one by one, with the command, the numbers, the criterion and the verdict of each: "
             f"[{report_path(path).name}]({report_path(path).name}).", ""] if report_path(path).exists() else []),
          "## Profile parameters", "", "```json", json.dumps(PROFILES[profile], indent=1), "```", "", "## Notebooks", "",
