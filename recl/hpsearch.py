@@ -8,10 +8,10 @@ from __future__ import annotations
 import json, math
 from pathlib import Path
 from .core import progress_bar
-from .core import ReclError, DataMissing, check_choice, check_int
+from .core import ReclError, DataMissing, check_choice, check_int, jsonable
 from .experiment import RunConfig, run_seed, check_data
 from .methods import search_space
-from .store import ResultsStore, config_key, atomic_write_json
+from .store import ResultsStore, config_key, atomic_write_json, NOT_IN_KEY
 from .cluster import open_executor, Pool, Task, job_resources, failure_message, planning, note_plan
 
 # %% auto #0
@@ -152,7 +152,11 @@ def tune(cfg:RunConfig|dict, n_trials:int=100, seed:int=0, val_per_class:int=20,
                   seconds=sum(t.user_attrs.get('seconds', 0.0) for t in ok),
                   trials=[dict(number=t.number, params=t.params, value=t.value, state=t.state.name, error=t.user_attrs.get('error'))
                           for t in done])
-    atomic_write_json(tuned_path(cfg, store.root), result)
+    # a finished search asked again from another data root (`NOT_IN_KEY`) found nothing new: its saved file stays as it is
+    bare = lambda d: {k: v for k, v in d.items() if k not in NOT_IN_KEY}
+    unkeyed = lambda r: {**r, 'key': bare(r['key']), 'config': bare(r['config'])}
+    path = tuned_path(cfg, store.root)
+    if not (path.exists() and unkeyed(json.loads(path.read_text())) == unkeyed(jsonable(result))): atomic_write_json(path, result)
     return result
 
 # %% ../nbs/35_hpsearch.ipynb #f3353de7

@@ -157,3 +157,13 @@ def test_markdown_tables_leave_missing_values_empty():
     md = common.to_markdown(pd.DataFrame(dict(name=['finetune', 'ewc'], ACC=['20.55 ± 1.28', 'not run yet'], seconds=[209.42, float('nan')])))
     assert 'nan' not in md and '209.42' in md, md
     assert md.splitlines()[-1].replace(' ', '') == '|ewc|notrunyet||', md
+
+def test_a_linked_data_root_stays_where_it_is_linked(tmp_path):
+    "A data root that is a symbolic link is passed to the notebooks as linked, not as the folder it points to."
+    sys.path.insert(0, str(DRIVER.parent))
+    from make_paper import relative
+    (tmp_path/'elsewhere'/'data').mkdir(parents=True)
+    (tmp_path/'data').symlink_to(tmp_path/'elsewhere'/'data')
+    rel = Path(relative(tmp_path/'data'))
+    assert rel.name == 'data' and rel.parent.name == tmp_path.name, rel
+    assert (DRIVER.parent/rel).samefile(tmp_path/'elsewhere'/'data')
