@@ -12,10 +12,11 @@ Resumable: runs go through a results store (--out) that skips every finished (co
 after an interruption only does what is missing. A failing notebook is reported and the others still run; the exit
 status is non-zero if any notebook failed or any configuration failed."""
 from __future__ import annotations
-import argparse, json, os, re, sys, time
+import argparse, json, os, re, sys, time, uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
 from traitlets import default
 
 HERE = Path(__file__).resolve().parent
@@ -92,17 +93,24 @@ def params_for(profile:str, nb:str, out:Path, outputs:Path, data_root, readme:Pa
     p.update(PROFILES[profile]['common']); p.update(PROFILES[profile].get(nb, {}))
     return p
 
-class EncryptedKernelManager(AsyncKernelManager):
-    "The notebooks' kernels talk to the driver over CurveZMQ-encrypted sockets (ipykernel warns at every start otherwise)."
-    @default('transport_encryption')
-    def _default_transport_encryption(self): return 'auto'
+class IpcKernelManager(AsyncKernelManager):
+    """The notebooks' kernels talk to the driver over Unix sockets in Jupyter's runtime folder (IPC), not TCP ports: a TCP
+    port is picked free, closed, then bound by the kernel, and another process (a Dask worker, a second kernel) can take it
+    in between, so the kernel dies with 'Address already in use'. IPC sockets are private to the user, so ipykernel does
+    not warn about unencrypted TCP either."""
+    @default('transport')
+    def _default_transport(self): return 'ipc'
+    @default('ip')   # the sockets' path prefix; jupyter_client's default, 'kernel-ipc' in the working folder, is shared
+    def _default_ip(self):
+        runtime = Path(jupyter_runtime_dir()); runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return str(runtime/f'kernel-{uuid.uuid4().hex}-ipc')
 
 def execute(nb:str, params:dict, executed:Path, timeout=None) -> tuple[str, float, str|None]:
     import papermill as pm
     t0 = time.time()
     try:
         pm.execute_notebook(str(HERE/f'{nb}.ipynb'), str(executed/f'{nb}.ipynb'), parameters=params, kernel_name='python3',
-                            progress_bar=False, log_output=False, execution_timeout=timeout, kernel_manager_class=EncryptedKernelManager)
+                            progress_bar=False, log_output=False, execution_timeout=timeout, kernel_manager_class=IpcKernelManager)
         tidy(executed/f'{nb}.ipynb')
         return nb, time.time() - t0, None
     except Exception as e:

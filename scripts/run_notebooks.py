@@ -18,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
+sys.path.insert(0, str(ROOT/'paper_figures'))
+from make_paper import IpcKernelManager   # noqa: E402  kernels on Unix sockets: no TCP port to lose to another process
 SKIP_FLAGS = ('slow', 'gpu')
 MACHINE_PATH = re.compile('|'.join(re.escape(p) for p in sorted({str(ROOT), sys.prefix, tempfile.gettempdir() + os.sep + 'ipykernel_'}, key=len, reverse=True)))
 THREADS = 2   # torch threads in every kernel: a fixed number keeps float reductions (and so outputs) the same across machines
@@ -67,7 +69,8 @@ def execute(path:Path, timeout:int, check:bool) -> tuple[str, str, float]:
     from nbclient.exceptions import CellExecutionError
     t0 = time.time()
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}},
+                            kernel_manager_class=IpcKernelManager)
     try:
         with client.setup_kernel(stderr=subprocess.DEVNULL):   # the kernel's own start-up warnings; cell errors still come back
             nb.cells.insert(0, nbformat.v4.new_code_cell(PREAMBLE))   # run first, then removed: it is not part of the notebook

@@ -17,7 +17,7 @@ def _records(tmp):
 def test_make_paper_smoke(tmp_path):
     r = _drive(tmp_path)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    assert 'without encryption' not in r.stderr, r.stderr[-2000:]   # the kernels run with CurveZMQ keys, so ipykernel does not warn
+    assert 'without encryption' not in r.stderr, r.stderr[-2000:]   # the kernels run on Unix sockets (IPC), so ipykernel does not warn
     out = tmp_path/'outputs'
     for name in ('table1_cil_mnist5k_mlp', 'table2_dil_mnist5k_mlp', 'table5_sensitivity_m_cil', 'table9_recon_epochs_cil',
                  'fig8_online', 'table3_15_nonhomogeneous', 'table7_tinyimagenet_cil', 'galleries', 'table16_runtime'):
@@ -167,3 +167,27 @@ def test_a_linked_data_root_stays_where_it_is_linked(tmp_path):
     rel = Path(relative(tmp_path/'data'))
     assert rel.name == 'data' and rel.parent.name == tmp_path.name, rel
     assert (DRIVER.parent/rel).samefile(tmp_path/'elsewhere'/'data')
+
+def test_kernels_use_private_unix_sockets(tmp_path, monkeypatch):
+    """The driver's kernels (and run_notebooks') listen on Unix sockets of their own in Jupyter's runtime folder, never on
+    TCP ports another process can take between the pick and the bind: two kernels started at once from one working folder
+    both run, each on its own socket path, nothing lands in the working folder, and the sockets are gone afterwards."""
+    import nbformat, papermill as pm
+    from concurrent.futures import ThreadPoolExecutor
+    from jupyter_core.paths import jupyter_runtime_dir
+    sys.path.insert(0, str(DRIVER.parent))
+    from make_paper import IpcKernelManager
+    monkeypatch.chdir(tmp_path)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import json; from ipykernel.connect import get_connection_info; print(get_connection_info())")])
+    nbformat.write(nb, tmp_path/'in.ipynb')
+    def run(i):
+        out = pm.execute_notebook(str(tmp_path/'in.ipynb'), str(tmp_path/f'out{i}.ipynb'), kernel_name='python3', progress_bar=False,
+                                  kernel_manager_class=IpcKernelManager)
+        return json.loads(out.cells[0].outputs[0]['text'])
+    with ThreadPoolExecutor(2) as ex: infos = list(ex.map(run, range(2)))
+    assert all(i['transport'] == 'ipc' for i in infos), infos
+    prefixes = [Path(i['ip']) for i in infos]
+    assert prefixes[0] != prefixes[1] and all(p.parent == Path(jupyter_runtime_dir()) for p in prefixes), prefixes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['in.ipynb', 'out0.ipynb', 'out1.ipynb']
+    assert not [f for p in prefixes for f in p.parent.glob(p.name + '-*')], 'socket files left behind'
