@@ -9,6 +9,8 @@ def nbdev_clean_jupyter(**kwargs):
 
 c.ContentsManager.pre_save_hook = nbdev_clean_jupyter
 
-# kernels talk to the server over CurveZMQ-encrypted sockets where the kernel supports it (ipykernel does, and warns
-# at every start when it runs over plain TCP)
-c.MappingKernelManager.transport_encryption = 'auto'
+# kernels talk to the server over Unix sockets beside their connection files in Jupyter's runtime folder (IPC), not TCP
+# ports: a TCP port is picked free and bound by the kernel only later, and another process can take it in between (the
+# kernel then dies with 'Address already in use'); IPC sockets are private to the user, so ipykernel does not warn about
+# unencrypted TCP either
+c.KernelManager.transport = 'ipc'

@@ -128,8 +128,10 @@ def test_run_all_cells(lab, browser):
         page.wait_for_timeout(1000)
         assert not _errors(page), _errors(page)
         assert _images(page) >= 1, 'running the notebook drew no figure'
+        sockets = list((lab[2].parent/'runtime').glob('kernel-*-ipc-*'))   # the running kernel's Unix sockets, beside its connection file
+        assert sockets and all(p.is_socket() for p in sockets), sorted((lab[2].parent/'runtime').iterdir())
         page.close()
-        # the kernel talked to the server over encrypted sockets (jupyter_server_config.py), so ipykernel did not warn
+        # the kernel talked to the server over Unix sockets (jupyter_server_config.py), so ipykernel did not warn
         log = lab[2].read_text()
         assert 'Kernel started' in log and 'without encryption' not in log, log[-2000:]
     finally: copy.unlink(missing_ok=True)
