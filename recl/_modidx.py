@@ -383,6 +383,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recl.recl_plugin.ReCL._evaluate': ('recl.html#recl._evaluate', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin.ReCL._measure': ('recl.html#recl._measure', 'recl/recl_plugin.py'),
                                   'recl.recl_plugin.ReCL._reconstruct': ('recl.html#recl._reconstruct', 'recl/recl_plugin.py'),
+                                  'recl.recl_plugin.ReCL._reconstruct_retrying': ( 'recl.html#recl._reconstruct_retrying',
+                                                                                   'recl/recl_plugin.py'),
                                   'recl.recl_plugin.ReCL._remember_reference': ( 'recl.html#recl._remember_reference',
                                                                                  'recl/recl_plugin.py'),
                                   'recl.recl_plugin.ReCL._tune': ('recl.html#recl._tune', 'recl/recl_plugin.py'),

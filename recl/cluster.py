@@ -206,7 +206,9 @@ def run_tasks(tasks, on_result, executor:Executor|None=None, desc:str='jobs', pr
                 bar.set_postfix(failed=len(failures), running=pool.running(), refresh=True)
                 t, res, err = pool.next_done()
                 if err is None: on_result(t, res)
-                else: failures.append(failure_of(t.key, err))
+                else:
+                    failures.append(failure_of(t.key, err))
+                    if progress: bar.write(f"{desc}: {t.key} failed: {failures[-1]}", file=sys.stderr)   # now, not only at the end
                 bar.set_postfix(failed=len(failures), running=pool.running(), refresh=False)   # the state the step's line shows
                 bar.update(1)
         except BaseException:   # Ctrl-C: cancel what is in flight; saved records stay saved

@@ -17,11 +17,14 @@ from .measures import replay_measures, model_measures
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SCOPES', 'TUNE_STRATEGIES', 'STRATEGIES', 'ReCL', 'own_rng', 'StrategyRegistry', 'build_recl']
+__all__ = ['SCOPES', 'TUNE_STRATEGIES', 'ON_DIVERGE', 'RETRIES', 'RETRY_LR_FACTOR', 'STRATEGIES', 'ReCL', 'own_rng',
+           'StrategyRegistry', 'build_recl']
 
 # %% ../nbs/30_recl.ipynb #146e38c1
 SCOPES = ('all', 'task')
 TUNE_STRATEGIES = (None, 'unsupervised', 'supervised')
+ON_DIVERGE = ('retry', 'raise')
+RETRIES, RETRY_LR_FACTOR = 2, 0.1   # a diverged reconstruction is run again with lr_x ten times smaller, at most twice
 
 _D = RECON_DEFAULTS
 class ReCL(Plugin):
@@ -31,17 +34,17 @@ class ReCL(Plugin):
                  lr_x:float=_D['lr_x'], lr_lambda:float=_D['lr_lambda'], init_scale:float=_D['init_scale'], lambda_min:float=_D['lambda_min'],
                  alpha:float=_D['alpha'], momentum:float=_D['momentum'], step_m:int|None=_D['step_m'], tune:str|None=None, n_trials:int=10,
                  trial_epochs:int|None=None, ref_per_class:int=5, measure:bool=False, dtype:str='float32',
-                 study_storage:str|None=None, study_name:str='recl'):
+                 study_storage:str|None=None, study_name:str='recl', on_diverge:str='retry'):
         if not isinstance(m_per_class, int) or m_per_class < 1: raise ReclError(f"m_per_class must be an integer >= 1, got {m_per_class!r}")
         if not isinstance(epochs, int) or epochs < 0: raise ReclError(f"reconstruction epochs must be an integer >= 0, got {epochs!r}")
         check_choice('scope', scope, SCOPES, 'ReCL scope'); check_choice('tune', tune, TUNE_STRATEGIES, 'ReCL tuning strategy')
         if n_trials < 1: raise ReclError(f"n_trials must be >= 1, got {n_trials}")
         if ref_per_class < 1: raise ReclError(f"ref_per_class must be >= 1, got {ref_per_class}")
-        check_choice('dtype', dtype, ('float32', 'float64'))
+        check_choice('dtype', dtype, ('float32', 'float64')); check_choice('on_diverge', on_diverge, ON_DIVERGE, 'ReCL on_diverge')
         self.m_per_class, self.epochs, self.scope, self.noise = m_per_class, epochs, scope, noise
         self.hp = dict(lr_x=lr_x, lr_lambda=lr_lambda, init_scale=init_scale, lambda_min=lambda_min, alpha=alpha, step_m=step_m)
         self.momentum, self.tune, self.n_trials, self.trial_epochs = momentum, tune, n_trials, trial_epochs
-        self.ref_per_class, self.measure, self.dtype = ref_per_class, measure, getattr(torch, dtype)
+        self.ref_per_class, self.measure, self.dtype, self.on_diverge = ref_per_class, measure, getattr(torch, dtype), on_diverge
         self._study_storage, self._study_name = study_storage, study_name   # an Optuna storage URL: interrupted searches resume
         self._x, self._y, self._ref, self.log = None, None, [], []
         self._seconds = dict(reconstruct=0.0, tune=0.0)
@@ -87,7 +90,7 @@ def after_task(self:ReCL, learner, task):
         tuned = self._tune(learner, task, labels, m)
         hp.update(tuned); self._seconds['tune'] += time.perf_counter() - t1
     t2 = time.perf_counter()
-    rec = self._reconstruct(learner, task, labels, m, hp)
+    rec, diverged = self._reconstruct_retrying(learner, task, labels, m, hp)
     self._seconds['reconstruct'] += time.perf_counter() - t2
     x, y = rec.x.detach().float().cpu(), rec.y.cpu()
     if self.scope == 'task' and self._x is not None: x, y = torch.cat([self._x, x]), torch.cat([self._y, y])
@@ -95,6 +98,7 @@ def after_task(self:ReCL, learner, task):
     entry = dict(task=task.index, m=m, labels=labels, epochs=rec.epochs_run, final_loss=rec.final_loss,
                  seconds=round(time.perf_counter() - t0, 3), params=hp)
     if tuned: entry['tuned'] = tuned
+    if diverged: entry['diverged'] = diverged
     if self.measure:
         with own_rng(learner): entry.update(self._measure(learner, task, rec, hp))
     self.log.append(entry)
@@ -109,6 +113,18 @@ def _reconstruct(self:ReCL, learner, task, labels, m, hp):
     return reconstruct(learner.model, labels, m, epochs=0 if self.noise else self.epochs, momentum=self.momentum,
                        device=learner.device, dtype=self.dtype, seed=learner.seed * 1000 + task.index,
                        in_shape=learner.stream.in_shape, **hp)
+
+@patch
+def _reconstruct_retrying(self:ReCL, learner, task, labels, m, hp) -> tuple:
+    """`_reconstruct`, and with `on_diverge='retry'` again from the same start with `hp['lr_x']` ten times smaller when it diverges
+    (at most `RETRIES` times; `hp` ends with the rate used). Returns the reconstruction and the tries that diverged."""
+    diverged = []
+    while True:
+        try: return self._reconstruct(learner, task, labels, m, hp), diverged
+        except ReconstructionDiverged as e:
+            if self.on_diverge == 'raise' or len(diverged) == RETRIES: raise
+            diverged.append(dict(lr_x=hp['lr_x'], error=str(e).split(';')[0]))
+            hp['lr_x'] = hp['lr_x'] * RETRY_LR_FACTOR
 
 @patch
 def _measure(self:ReCL, learner, task, rec, hp) -> dict:

@@ -1,5 +1,6 @@
 """A finished run of jobs ends with a bar that says so (done = total, running = 0) wherever it is shown: in a log file,
-in a terminal and as a Jupyter widget (`recl.core.progress_bar` as `recl.cluster.run_tasks` drives it)."""
+in a terminal and as a Jupyter widget (`recl.core.progress_bar` as `recl.cluster.run_tasks` drives it); a failing job is
+named on a line of its own when it fails."""
 import contextlib, io, re
 import pytest
 import recl.core
@@ -27,8 +28,11 @@ def test_log_file_ends_done():
     log = io.StringIO()
     assert len(_run(log)) == 1
     lines = log.getvalue().splitlines()
-    assert [_state(l)[0] for l in lines] == [1, 2, 3]
+    bar = [l for l in lines if 'failed=' in l]
+    assert [_state(l)[0] for l in bar] == [1, 2, 3]
     assert _state(lines[-1]) == (3, 3, 1, 0)
+    assert 'jobs: t1 failed: ValueError: negative' in lines   # the failing job, named as it fails, before the bar counts it
+    assert lines.index('jobs: t1 failed: ValueError: negative') == lines.index(bar[1]) - 1
 
 def test_terminal_ends_done():
     term = Terminal()
