@@ -115,17 +115,20 @@ import http.server, threading
 
 @contextlib.contextmanager
 def serve_folder(folder):
-    "Serve `folder` over HTTP on 127.0.0.1 (a free port) in a thread; yields `(base_url, stats)` with `stats['bytes']` sent so far."
-    stats = dict(bytes=0, requests=0)
+    "Serve `folder` over HTTP on 127.0.0.1 (a free port) in a thread; yields `(base_url, stats)`: the files it answered GET requests with, and their bytes."
+    stats, lock = dict(bytes=0, requests=0), threading.Lock()
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *a, **kw): super().__init__(*a, directory=str(folder), **kw)
         def log_message(self, *a): pass
+        def do_GET(self):
+            # counted before answering: once the client has its answer, the count is complete (no race with this thread)
+            file = Path(self.translate_path(self.path))
+            if file.is_file():
+                with lock: stats['requests'] += 1; stats['bytes'] += file.stat().st_size
+            super().do_GET()
         def copyfile(self, src, dst):
-            stats['requests'] += 1
-            while chunk := src.read(1 << 16):
-                try: dst.write(chunk)
-                except (BrokenPipeError, ConnectionResetError): return   # the client closed the response early
-                stats['bytes'] += len(chunk)
+            try: super().copyfile(src, dst)
+            except (BrokenPipeError, ConnectionResetError): pass   # the client closed the response early
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
     th = threading.Thread(target=srv.serve_forever, daemon=True); th.start()
     try: yield f"http://127.0.0.1:{srv.server_address[1]}/", stats
